@@ -1,0 +1,1 @@
+"""Insights Gateway: DevOps deployment insights (DORA metrics) over a store of Octopus data."""

@@ -1,0 +1,1 @@
+"""The GraphQL schema for frontends: types, resolvers, DataLoaders."""

@@ -1,0 +1,1 @@
+"""The Octopus Insights REST surface, served from the store."""
