@@ -96,7 +96,7 @@ async def prepare_store(engine: AsyncEngine, *, allow_incomplete: bool = False) 
 
 async def read_info(connection: AsyncConnection) -> dict[str, str]:
     rows = await connection.execute(select(StoreInfo.key, StoreInfo.value))  # type: ignore[call-overload]
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def _write_info(connection: AsyncConnection, key: str, value: str) -> None:

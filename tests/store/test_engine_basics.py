@@ -1,0 +1,54 @@
+"""The store prepares itself on first use and refuses stores it cannot read."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.store.engine import (
+    COMPLETE,
+    IncompleteStoreError,
+    StoreError,
+    create_engine,
+    mark_state,
+    prepare_store,
+    store_state,
+)
+
+
+async def test_new_store_is_complete_and_reopens(engine: AsyncEngine, database_url: str) -> None:
+    assert await store_state(engine) == COMPLETE
+    again = create_engine(database_url)
+    try:
+        await prepare_store(again)
+    finally:
+        await again.dispose()
+
+
+async def test_store_of_another_schema_version_is_refused(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE store_info SET value = '999' WHERE key = 'schema_version'")
+        )
+    again = create_engine(database_url)
+    try:
+        with pytest.raises(StoreError, match="schema version 999"):
+            await prepare_store(again)
+    finally:
+        await again.dispose()
+
+
+async def test_incomplete_store_is_named_until_reset(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    await mark_state(engine, "seed generate started at 2026-11-26T10:00:00Z did not finish")
+    again = create_engine(database_url)
+    try:
+        with pytest.raises(IncompleteStoreError, match="did not finish"):
+            await prepare_store(again)
+        await prepare_store(again, allow_incomplete=True)
+    finally:
+        await again.dispose()
