@@ -74,20 +74,27 @@ def _schemas() -> dict[str, Any]:
     environment_group = _object({"Name": _TEXT, "Environments": _TEXTS})
     body_group = {
         "type": "object",
-        "properties": {"Name": _TEXT, "Environments": _TEXTS},
-        "required": ["Name", "Environments"],
+        "properties": {"Name": _TEXT, "Environments": {"type": ["array", "null"], "items": _TEXT}},
+        "required": ["Name"],
     }
+    # What the server accepts: null is taken as omitted, an empty or absent SpaceId (and Id)
+    # as the path's, TenantMode in any case; the reference marks SpaceId and Id required.
+    texts_or_null = {"type": ["array", "null"], "items": _TEXT}
     body_properties: dict[str, Any] = {
-        "SpaceId": _TEXT,
+        "SpaceId": _TEXT_OR_NULL,
         "Name": {"type": "string", "minLength": 1, "maxLength": 200},
         "Description": _TEXT_OR_NULL,
-        "ProjectGroupIds": _TEXTS,
-        "ProjectIds": _TEXTS,
-        "TenantIds": _TEXTS,
-        "TenantTags": _TEXTS,
-        "TenantMode": {"type": "string", "enum": _TENANT_MODES},
-        "EnvironmentGroups": {"type": "array", "items": ref("EnvironmentGroupBody")},
-        "TimeZone": {"type": "string", "description": "a Windows or IANA time zone name"},
+        "ProjectGroupIds": texts_or_null,
+        "ProjectIds": texts_or_null,
+        "TenantIds": texts_or_null,
+        "TenantTags": texts_or_null,
+        "TenantMode": {
+            "type": ["string", "null"],
+            "description": "Untenanted, Tenanted or TenantedAndUntenanted (any case)",
+            "examples": _TENANT_MODES,
+        },
+        "EnvironmentGroups": {"type": ["array", "null"], "items": ref("EnvironmentGroupBody")},
+        "TimeZone": {"type": ["string", "null"], "description": "a Windows or IANA time zone name"},
     }
     samples = reference_samples()
     return {
@@ -156,13 +163,13 @@ def _schemas() -> dict[str, Any]:
         "CreateReport": {
             "type": "object",
             "properties": body_properties,
-            "required": ["SpaceId", "Name"],
+            "required": ["Name"],
             "example": samples["CreateReportRequest"],
         },
         "UpdateReport": {
             "type": "object",
-            "properties": {"SpaceId": _TEXT, "Id": _TEXT, **body_properties},
-            "required": ["SpaceId", "Id", "Name"],
+            "properties": {"SpaceId": _TEXT_OR_NULL, "Id": _TEXT_OR_NULL, **body_properties},
+            "required": ["Name"],
             "example": samples["UpdateReportRequest"],
         },
         "Deployment": _object(

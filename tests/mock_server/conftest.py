@@ -4,6 +4,7 @@ against the OpenAPI document."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -66,3 +67,14 @@ async def client(world: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 async def anonymous(world: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     async with make_client(world) as http:
         yield http
+
+
+@pytest.fixture
+def reference_text() -> str | None:
+    """The REST reference, found in a `shared` folder beside the repository or above it."""
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        candidate = folder / "shared" / "octopus-insights-api.md"
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return None

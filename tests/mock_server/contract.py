@@ -11,7 +11,6 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from mock_server.openapi import openapi_document
 
-
 UNDOCUMENTED = frozenset({"/api/openapi.json"})
 """Routed before `/api/{spaceId}`; the document does not describe itself."""
 
