@@ -7,10 +7,8 @@ must never show up. Now is Wednesday 13 March 2024, 12:00 UTC.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +29,6 @@ from gateway.insights.report import Report, TenantMode
 from gateway.insights.streams import DeploymentView
 from gateway.insights.ticks import TICKS_PER_HOUR, TICKS_PER_SECOND, parse_timestamp
 from gateway.store import models
-from gateway.store.engine import create_engine, prepare_store
 from gateway.store.facts import refresh_facts
 from gateway.store.insights import load_catalogue, report_metrics, report_streams
 from tests.insights.reference import Row, reference_metrics
@@ -72,9 +69,7 @@ RELEASES = [
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
-    await prepare_store(engine)
+async def store(engine: AsyncEngine) -> AsyncEngine:
     async with engine.begin() as conn:
         inserts: list[tuple[Any, list[dict[str, Any]]]] = [
             (models.Space, [{"id": 1, "name": "Default"}, {"id": 2, "name": "Other"}]),
@@ -125,8 +120,7 @@ async def store(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
             ],
         )  # fmt: skip
         await refresh_facts(conn)
-    yield engine
-    await engine.dispose()
+    return engine
 
 
 async def test_load_catalogue(store: AsyncEngine) -> None:
