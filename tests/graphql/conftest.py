@@ -1,4 +1,4 @@
-"""A small hand-made store and a client of the gateway on it (no lifespan: the store is opened here).
+"""A small hand-made store and a gateway client on it (no lifespan: the store is opened here).
 
 Space 1 holds two projects (Shop in Web, Billing in Back office), environments Test and
 Production, a Location tag set (Europe, US), tenant Acme (Location/Europe), and the history
@@ -51,9 +51,7 @@ def deployment(
 
 async def seed_small_store(engine: AsyncEngine) -> None:
     releases = [
-        models.Release(
-            id=1, space_id=1, project_id=1, channel_id=1, version="1.0.0", assembled=T0
-        ),
+        models.Release(id=1, space_id=1, project_id=1, channel_id=1, version="1.0.0", assembled=T0),
         models.Release(
             id=2,
             space_id=1,
@@ -62,9 +60,7 @@ async def seed_small_store(engine: AsyncEngine) -> None:
             version="1.1.0",
             assembled=T0 + TICKS_PER_DAY,
         ),
-        models.Release(
-            id=3, space_id=1, project_id=2, channel_id=2, version="2.0.0", assembled=T0
-        ),
+        models.Release(id=3, space_id=1, project_id=2, channel_id=2, version="2.0.0", assembled=T0),
     ]
     async with session_factory(engine)() as session:
         session.add_all(
@@ -89,7 +85,9 @@ async def seed_small_store(engine: AsyncEngine) -> None:
             [
                 models.Project(id=1, space_id=1, name="Shop", project_group_id=1),
                 models.Project(id=2, space_id=1, name="Billing", project_group_id=2),
-                models.Tag(tag_set_id=1, position=0, name="Europe", canonical_name="Location/Europe"),
+                models.Tag(
+                    tag_set_id=1, position=0, name="Europe", canonical_name="Location/Europe"
+                ),
                 models.Tag(tag_set_id=1, position=1, name="US", canonical_name="Location/US"),
                 models.TenantTag(tenant_id=1, position=0, canonical_name="Location/Europe"),
             ]

@@ -13,7 +13,11 @@ CREATE = """
 mutation Create($input: ReportInput!) {
   createReport(input: $input) {
     __typename
-    ... on Report { id spaceId name tenantMode timeZone projects { name } environmentGroups { name environments { name } } }
+    ... on Report {
+      id spaceId name tenantMode timeZone
+      projects { name }
+      environmentGroups { name environments { name } }
+    }
     ... on ValidationProblems { message problems }
     ... on NotFound { message }
   }
@@ -42,7 +46,9 @@ mutation Delete($spaceId: ID!, $id: ID!) {
 """
 
 NAMES = """
-query Names($spaceId: ID!) { reports(spaceId: $spaceId, first: 100) { totalCount nodes { id name description } } }
+query Names($spaceId: ID!) {
+  reports(spaceId: $spaceId, first: 100) { totalCount nodes { id name description } }
+}
 """
 
 

@@ -156,7 +156,11 @@ async def test_streams_carry_every_fact(client: httpx.AsyncClient) -> None:
         "recoveredFromFailedReleaseVersion": None,
         "recoveredFromFailedRelease": None,
     }
-    assert (failed["taskState"], failed["outcome"], failed["leadTime"]) == ("FAILED", "FAILED", None)
+    assert (failed["taskState"], failed["outcome"], failed["leadTime"]) == (
+        "FAILED",
+        "FAILED",
+        None,
+    )
     assert recovered["leadTime"] == 3 * HOUR
     assert recovered["leadTimeCalculatedFromVersion"] == "1.1.0"
     assert recovered["timeSincePreviousSuccessfulDeployment"] == 25 * HOUR
