@@ -1,0 +1,92 @@
+"""`python -m gateway` serves the GraphQL gateway; `export-schema` writes its SDL."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gateway.settings import Settings, add_server_arguments, settings_from_arguments
+
+DEFAULT_PORT = 8080
+SCHEMA_FILE = Path(__file__).parent / "graphql" / "schema.graphql"
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m gateway",
+        description="Insights Gateway: DORA metrics over Octopus Deploy data, as GraphQL.",
+    )
+    add_server_arguments(parser, default_port=DEFAULT_PORT)
+    commands = parser.add_subparsers(
+        dest="command", title="commands", description="with none, serve GraphQL at /graphql"
+    )
+    export = commands.add_parser("export-schema", help="write the schema's SDL to a file")
+    export.add_argument(
+        "--output", type=Path, default=SCHEMA_FILE, help=f"where to write (default {SCHEMA_FILE})"
+    )
+    export.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when the file differs"
+    )
+    return parser
+
+
+def schema_sdl() -> str:
+    from gateway.graphql.schema import schema
+
+    return schema.as_str() + "\n"
+
+
+def export_schema(output: Path, *, check: bool) -> int:
+    sdl = schema_sdl()
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else None
+        if current != sdl:
+            print(
+                f"{output} is out of date: run `python -m gateway export-schema`", file=sys.stderr
+            )
+            return 1
+        print(f"{output} is up to date")
+        return 0
+    output.write_text(sdl, encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+    from gateway.store.engine import StoreError, opened_store
+
+    # Refuse a store that cannot be served before binding the port, with the store's own reason.
+    async def check() -> None:
+        async with opened_store(settings.database_url):
+            pass
+
+    try:
+        asyncio.run(check())
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    key = settings.api_keys[0]
+    print(f"Insights Gateway (GraphQL): {url}")
+    print(f"API key: {key}" + (" (generated)" if settings.api_keys_generated else ""))
+    print(f"GraphiQL: {url}?apikey={key}")
+    sys.stdout.flush()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    if arguments.command == "export-schema":
+        return export_schema(arguments.output, check=arguments.check)
+    return serve(settings_from_arguments(arguments, default_port=DEFAULT_PORT))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The gateway's ASGI app: GraphQL at /graphql behind the API keys, GraphiQL served offline.
+
+Run with `python -m gateway`, or `uvicorn --factory gateway.app:app_from_env`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.datastructures import Headers, QueryParams
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from gateway.graphql.context import Context
+from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
+from gateway.graphql.schema import schema
+from gateway.settings import Settings
+from gateway.store.engine import create_engine, prepare_store, session_factory
+
+API_KEY_HEADER = "X-Octopus-ApiKey"
+UNAUTHENTICATED = (
+    "You must be logged in to perform this action. Please provide a valid API key or log in again."
+)
+
+
+class Store:
+    """The app's engine and session factory, opened by the lifespan (or by a test)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.engine: AsyncEngine | None = None
+        self._sessions: async_sessionmaker[AsyncSession] | None = None
+
+    async def open(self) -> None:
+        engine = create_engine(self.database_url)
+        try:
+            await prepare_store(engine)
+        except BaseException:
+            await engine.dispose()
+            raise
+        self.engine = engine
+        self._sessions = session_factory(engine)
+
+    async def close(self) -> None:
+        if self.engine is not None:
+            await self.engine.dispose()
+        self.engine = None
+        self._sessions = None
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        if self._sessions is None:
+            raise RuntimeError("the store is not open")
+        return self._sessions
+
+
+class GatewayApp(Starlette):
+    """Starlette with the gateway's store and settings."""
+
+    store: Store
+    settings: Settings
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view with the gateway's context and the offline GraphiQL page."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.store = store
+        self.clock = settings.clock()
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(sessions=self.store.sessions, clock=self.clock)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(graphiql_html())
+
+
+class ApiKeyMiddleware:
+    """Octopus's API key check: the `X-Octopus-ApiKey` header or the `apikey` query parameter.
+
+    Paths under `public` (GraphiQL's assets) need no key.
+    """
+
+    def __init__(self, app: ASGIApp, *, keys: Collection[str], public: Collection[str]) -> None:
+        self.app = app
+        self.keys = tuple(keys)
+        self.public = tuple(public)
+
+    def _allowed(self, scope: Scope) -> bool:
+        key = Headers(scope=scope).get(API_KEY_HEADER) or QueryParams(scope["query_string"]).get(
+            "apikey"
+        )
+        if not key:
+            return False
+        # Compare with every key in constant time, so that timing tells nothing about them.
+        matches = [hmac.compare_digest(key.encode(), known.encode()) for known in self.keys]
+        return any(matches)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.public):
+            await self.app(scope, receive, send)
+            return
+        if self._allowed(scope):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        response = JSONResponse(
+            {"errors": [{"message": UNAUTHENTICATED, "extensions": {"code": "UNAUTHENTICATED"}}]},
+            status_code=401,
+        )
+        await response(scope, receive, send)
+
+
+def create_app(settings: Settings) -> GatewayApp:
+    """The gateway for these settings; its lifespan opens and closes the store.
+
+    Tests that run no lifespan call `await app.store.open()` and `close()` themselves.
+    """
+    store = Store(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await store.open()
+        try:
+            yield
+        finally:
+            await store.close()
+
+    async def home(request: Request) -> RedirectResponse:
+        query = request.url.query
+        return RedirectResponse("/graphql" + (f"?{query}" if query else ""))
+
+    view = GraphQLView(store, settings)
+    app = GatewayApp(
+        routes=[
+            Route("/", home),
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql"),
+        ],
+        lifespan=lifespan,
+    )
+    app.store = store
+    app.settings = settings
+    app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys, public=(STATIC_PATH + "/",))
+    return app
+
+
+def app_from_env() -> GatewayApp:
+    """For `uvicorn --factory gateway.app:app_from_env`: settings from INSIGHTS_* variables."""
+    return create_app(Settings.from_env())

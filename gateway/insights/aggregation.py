@@ -1,0 +1,251 @@
+"""`/metrics`: counted deployments of a report's scope, by series and interval, vectorised.
+
+Deployments arrive as columns (`DeploymentColumns`); series and intervals become one group
+number per row, counts come from `np.bincount`, and statistics from one sort by (group, value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from gateway.insights.catalogue import SpaceCatalogue
+from gateway.insights.deployments import Outcome
+from gateway.insights.metrics import (
+    CountStats,
+    DurationStats,
+    FailureRate,
+    Interval,
+    Metrics,
+    MetricsQuery,
+    Series,
+)
+from gateway.insights.report import Report
+from gateway.insights.scope import NO_TENANT, resolve_scope
+from gateway.insights.series import series_labels
+from gateway.insights.ticks import TICKS_PER_SECOND, round_half_away
+from gateway.insights.timezones import resolve_time_zone
+from gateway.insights.windows import Window, metrics_window
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentColumns:
+    """Finished deployments as parallel columns. Untenanted rows carry tenant `NO_TENANT` (0);
+    a fact that is null is NaN (exact in float64 for any duration under 28 years)."""
+
+    completed: Ints
+    outcome: npt.NDArray[np.int8]
+    project_id: Ints
+    environment_id: Ints
+    tenant_id: Ints
+    lead_time: Floats
+    time_since_previous_success: Floats
+    time_to_recovery: Floats
+    deployments_until_recovery: Floats
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[Any, ...]]) -> DeploymentColumns:
+        """Columns from rows of (completed, outcome, project, environment, tenant or None,
+        lead time, time since previous success, time to recovery, deployments until recovery)."""
+        listed = list(rows)
+        columns: list[tuple[Any, ...]] = list(zip(*listed, strict=True)) if listed else [()] * 9
+        tenants = np.array([NO_TENANT if t is None else t for t in columns[4]], dtype=np.int64)
+        return cls(
+            completed=np.array(columns[0], dtype=np.int64),
+            outcome=np.array(columns[1], dtype=np.int8),
+            project_id=np.array(columns[2], dtype=np.int64),
+            environment_id=np.array(columns[3], dtype=np.int64),
+            tenant_id=tenants,
+            # numpy turns None into NaN for float arrays.
+            lead_time=np.array(columns[5], dtype=np.float64),
+            time_since_previous_success=np.array(columns[6], dtype=np.float64),
+            time_to_recovery=np.array(columns[7], dtype=np.float64),
+            deployments_until_recovery=np.array(columns[8], dtype=np.float64),
+        )
+
+
+def compute_metrics(
+    columns: DeploymentColumns,
+    *,
+    report: Report,
+    catalogue: SpaceCatalogue,
+    query: MetricsQuery,
+    now: int,
+) -> Metrics:
+    """The report's metrics over the window of `query` (see `metrics_window`) in its time zone.
+
+    Per series and interval, over counted deployments (Success, Failed) in scope:
+    NumberOfSuccessfulDeployments = successful; failure counts and Rate = Failed / Total;
+    LeadTime, TimeSincePreviousDeployment, MeanTimeToRecovery, DeploymentsUntilRecovery =
+    Count/Mean/Median/Min/Max/NinetyFifth (linear interpolation) of the field over the
+    interval's successful deployments that have it set.
+    """
+    zone = resolve_time_zone(report.time_zone)
+    window = metrics_window(query, zone, now)
+    scope = resolve_scope(report, catalogue).narrowed(
+        project_ids=query.project_ids,
+        environment_ids=query.environment_ids,
+        tenant_ids=query.tenant_ids,
+    )
+    keep = (
+        (columns.outcome != Outcome.NOT_COUNTED)
+        & (columns.completed >= window.start)
+        & (columns.completed <= window.end)
+        & scope.mask(columns.project_id, columns.environment_id, columns.tenant_id)
+    )
+    rows = np.flatnonzero(keep)
+    labels = series_labels(
+        query,
+        catalogue,
+        scope.environment_groups,
+        project_ids=columns.project_id[rows],
+        environment_ids=columns.environment_id[rows],
+        tenant_ids=columns.tenant_id[rows],
+    )
+    rows = rows[labels.rows]
+    return _aggregate(columns, rows, labels.series, labels.names, labels.always, window)
+
+
+def _aggregate(
+    columns: DeploymentColumns,
+    rows: npt.NDArray[np.intp],
+    series: npt.NDArray[np.intp],
+    names: tuple[str, ...],
+    always: bool,
+    window: Window,
+) -> Metrics:
+    intervals = len(window.starts)
+    groups = len(names) * intervals
+    group = series * intervals + window.interval_of(columns.completed[rows])
+    outcome = columns.outcome[rows]
+    counts = {kind: np.bincount(group[outcome == kind], minlength=groups) for kind in Outcome}
+    successful = outcome == Outcome.SUCCESSFUL
+    stats = [
+        _statistics(group, successful, values[rows], groups)
+        for values in (
+            columns.lead_time,
+            columns.time_since_previous_success,
+            columns.time_to_recovery,
+            columns.deployments_until_recovery,
+        )
+    ]
+    counted = (
+        counts[Outcome.SUCCESSFUL]
+        + counts[Outcome.FAILED]
+        + counts[Outcome.SUCCESS_WITH_GUIDED_FAILURE]
+    ).reshape(len(names), intervals)
+    result: list[Series] = []
+    for index, name in enumerate(names):
+        if not always and not counted[index].any():
+            continue
+        result.append(
+            Series(
+                name=name,
+                intervals=tuple(
+                    _interval(window.starts[i], index * intervals + i, counts, stats)
+                    for i in range(intervals)
+                ),
+            )
+        )
+    return Metrics(series=tuple(result))
+
+
+_Stats = tuple[Ints, Floats, Floats, Floats, Floats, Floats]
+
+
+def _statistics(
+    group: npt.NDArray[np.intp], successful: npt.NDArray[np.bool_], values: Floats, groups: int
+) -> _Stats:
+    """Per group: count, mean, median, min, max, 95th percentile of the set values of successful
+    rows (NaN where count is 0). One lexsort orders every group's values at once; the
+    percentiles then interpolate between ranks exactly as numpy's default method does."""
+    chosen = successful & ~np.isnan(values)
+    keys, data = group[chosen], values[chosen]
+    order = np.lexsort((data, keys))
+    keys, data = keys[order], data[order]
+    count = np.bincount(keys, minlength=groups).astype(np.int64)
+    total = np.bincount(keys, weights=data, minlength=groups)
+    offset = np.cumsum(count) - count
+    present = count > 0
+    nan = np.full(groups, np.nan)
+    mean, low, high = nan.copy(), nan.copy(), nan.copy()
+    mean[present] = total[present] / count[present]
+    low[present] = data[offset[present]]
+    high[present] = data[offset[present] + count[present] - 1]
+    median = _percentile(data, offset, count, present, 0.5)
+    ninety_fifth = _percentile(data, offset, count, present, 0.95)
+    return count, mean, median, low, high, ninety_fifth
+
+
+def _percentile(
+    data: Floats, offset: Ints, count: Ints, present: npt.NDArray[np.bool_], quantile: float
+) -> Floats:
+    result = np.full(len(count), np.nan)
+    position = (count[present] - 1) * quantile
+    below = np.floor(position).astype(np.int64)
+    fraction = position - below
+    above = np.minimum(below + 1, count[present] - 1)
+    a = data[offset[present] + below]
+    b = data[offset[present] + above]
+    # numpy's _lerp: from the nearer end, so that results are bit-for-bit np.percentile's.
+    difference = b - a
+    result[present] = np.where(
+        fraction >= 0.5, b - difference * (1 - fraction), a + difference * fraction
+    )
+    return result
+
+
+def _interval(start: Any, index: int, counts: dict[Outcome, Ints], stats: list[_Stats]) -> Interval:
+    successful = int(counts[Outcome.SUCCESSFUL][index])
+    failure = int(counts[Outcome.FAILED][index])
+    guided = int(counts[Outcome.SUCCESS_WITH_GUIDED_FAILURE][index])
+    failed = failure + guided
+    total = successful + failed
+    return Interval(
+        start=start,
+        successful_deployments=successful,
+        lead_time=_durations(stats[0], index),
+        failure_rate=FailureRate(
+            successful=successful,
+            deployment_failure=failure,
+            successful_but_had_guided_failure=guided,
+            total=total,
+            failed=failed,
+            rate=_rate(failed, total),
+        ),
+        time_since_previous_deployment=_durations(stats[1], index),
+        time_to_recovery=_durations(stats[2], index),
+        deployments_until_recovery=_counts(stats[3], index),
+    )
+
+
+def _rate(failed: int, total: int) -> float:
+    """failed / total to 5 places, halves away from zero, in integers so halves are exact."""
+    if total == 0:
+        return 0.0
+    return ((2 * failed * 100_000 + total) // (2 * total)) / 100_000
+
+
+def _durations(stats: _Stats, index: int) -> DurationStats:
+    count = int(stats[0][index])
+    if count == 0:
+        return DurationStats(count=0)
+    mean, median, low, high, ninety_fifth = (
+        round_half_away(float(column[index]), TICKS_PER_SECOND) for column in stats[1:]
+    )
+    return DurationStats(count, mean, median, low, high, ninety_fifth)
+
+
+def _counts(stats: _Stats, index: int) -> CountStats:
+    count = int(stats[0][index])
+    if count == 0:
+        return CountStats(count=0)
+    mean, median, low, high, ninety_fifth = (float(column[index]) for column in stats[1:])
+    return CountStats(count, mean, median, low, high, ninety_fifth)

@@ -1,0 +1,239 @@
+"""Insights reports in the store: list, read, create, update and delete, each one transaction.
+
+Writes validate with the core's one report validator first; a failure raises before anything
+is written, so a failed create or update leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import BigInteger, String, cast, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.insights.errors import NotFound
+from gateway.insights.ids import Kind, format_id
+from gateway.insights.report import EnvironmentGroup, Report, ReportDraft, TenantMode
+from gateway.insights.validation import validate_report
+from gateway.store.insights import load_catalogue
+from gateway.store.models import InsightsReport, Space, StoreInfo
+
+_LAST_REPORT_ID = "last_id:InsightsReports"
+
+_report = InsightsReport.__table__  # type: ignore[attr-defined]
+_info = StoreInfo.__table__  # type: ignore[attr-defined]
+
+
+def report_from_row(row: InsightsReport) -> Report:
+    """The core's view of a stored report."""
+    return Report(
+        id=format_id(Kind.INSIGHTS_REPORT, row.id),
+        space_id=format_id(Kind.SPACE, row.space_id),
+        name=row.name,
+        description=row.description,
+        project_group_ids=tuple(row.project_group_ids),
+        project_ids=tuple(row.project_ids),
+        tenant_ids=tuple(row.tenant_ids),
+        tenant_tags=tuple(row.tenant_tags),
+        tenant_mode=TenantMode(row.tenant_mode),
+        environment_groups=tuple(
+            EnvironmentGroup(group["Name"], tuple(group["Environments"]))
+            for group in row.environment_groups
+        ),
+        time_zone=row.time_zone,
+        icon_id=row.icon_id,
+        icon_color=row.icon_color,
+    )
+
+
+def _columns(draft: ReportDraft) -> dict[str, Any]:
+    return {
+        "name": draft.name,
+        "description": draft.description,
+        "project_group_ids": list(draft.project_group_ids),
+        "project_ids": list(draft.project_ids),
+        "tenant_ids": list(draft.tenant_ids),
+        "tenant_tags": list(draft.tenant_tags),
+        "tenant_mode": TenantMode(draft.tenant_mode).value,
+        "environment_groups": [
+            {"Name": group.name, "Environments": list(group.environments)}
+            for group in draft.environment_groups
+        ],
+        "time_zone": draft.time_zone,
+    }
+
+
+async def get_space(session: AsyncSession, *, space_id: int) -> Space:
+    """The space, or NotFound."""
+    space = await session.get(Space, space_id)
+    if space is None:
+        raise NotFound(f"There is no space with id {format_id(Kind.SPACE, space_id)}.")
+    return space
+
+
+async def list_spaces(session: AsyncSession) -> Sequence[Space]:
+    return (await session.execute(select(Space).order_by(Space.id))).scalars().all()  # type: ignore[arg-type]
+
+
+async def list_reports(
+    session: AsyncSession, *, space_id: int, skip: int, take: int
+) -> tuple[int, list[Report]]:
+    """(total in the space, one page) ordered by name ignoring case, then id number."""
+    await get_space(session, space_id=space_id)
+    total = await session.scalar(
+        select(func.count()).select_from(_report).where(_report.c.space_id == space_id)
+    )
+    rows: Sequence[InsightsReport] = []
+    if take > 0:
+        rows = (
+            (
+                await session.execute(
+                    select(InsightsReport)
+                    .where(_report.c.space_id == space_id)
+                    .order_by(func.lower(_report.c.name), _report.c.id)
+                    .offset(skip)
+                    .limit(take)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    return int(total or 0), [report_from_row(row) for row in rows]
+
+
+async def get_report(session: AsyncSession, *, space_id: int, report_id: int) -> Report:
+    """The report, or NotFound (also when it belongs to another space)."""
+    return report_from_row(await _row(session, space_id=space_id, report_id=report_id))
+
+
+async def _row(session: AsyncSession, *, space_id: int, report_id: int) -> InsightsReport:
+    await get_space(session, space_id=space_id)
+    row = await session.get(InsightsReport, report_id)
+    if row is None or row.space_id != space_id:
+        raise NotFound(
+            f"There is no insights report with id {format_id(Kind.INSIGHTS_REPORT, report_id)} "
+            f"in {format_id(Kind.SPACE, space_id)}."
+        )
+    return row
+
+
+async def _taken_names(session: AsyncSession, *, space_id: int, except_id: int | None) -> set[str]:
+    query = select(_report.c.name).where(_report.c.space_id == space_id)
+    if except_id is not None:
+        query = query.where(_report.c.id != except_id)
+    return set((await session.execute(query)).scalars().all())
+
+
+async def _validate(
+    session: AsyncSession,
+    *,
+    space_id: int,
+    draft: ReportDraft,
+    report_id: int | None = None,
+    body_report_id: str | None = None,
+) -> None:
+    catalogue = await load_catalogue(await session.connection(), space_id=space_id)
+    validate_report(
+        draft,
+        catalogue,
+        path_space_id=format_id(Kind.SPACE, space_id),
+        path_report_id=None if report_id is None else format_id(Kind.INSIGHTS_REPORT, report_id),
+        body_report_id=body_report_id,
+        taken_names=await _taken_names(session, space_id=space_id, except_id=report_id),
+    )
+
+
+async def _advance_counter(session: AsyncSession, *, at_least: int) -> int:
+    """Bump the report id counter and return it, never below `at_least`.
+
+    The UPDATE comes first so that the transaction holds the write lock before it reads.
+    """
+    bumped = await session.execute(
+        update(_info)
+        .where(_info.c.key == _LAST_REPORT_ID)
+        .values(value=cast(cast(_info.c.value, BigInteger) + 1, String))
+    )
+    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+        await session.execute(_info.insert().values(key=_LAST_REPORT_ID, value=str(at_least)))
+        return at_least
+    counter = int(
+        await session.scalar(select(_info.c.value).where(_info.c.key == _LAST_REPORT_ID)) or 0
+    )
+    if counter < at_least:
+        await session.execute(
+            update(_info).where(_info.c.key == _LAST_REPORT_ID).values(value=str(at_least))
+        )
+        counter = at_least
+    return counter
+
+
+async def _remember_used(session: AsyncSession, *, number: int) -> None:
+    """Raise the report id counter to `number` when it is lower (or absent)."""
+    raised = await session.execute(
+        update(_info)
+        .where(_info.c.key == _LAST_REPORT_ID, cast(_info.c.value, BigInteger) < number)
+        .values(value=str(number))
+    )
+    if raised.rowcount == 0 and (  # type: ignore[attr-defined]
+        await session.scalar(select(_info.c.key).where(_info.c.key == _LAST_REPORT_ID)) is None
+    ):
+        await session.execute(_info.insert().values(key=_LAST_REPORT_ID, value=str(number)))
+
+
+async def _next_report_id(session: AsyncSession) -> int:
+    """A report number never used before, even by a deleted or an imported report."""
+    highest = await session.scalar(select(func.coalesce(func.max(_report.c.id), 0)))
+    return await _advance_counter(session, at_least=int(highest or 0) + 1)
+
+
+async def create_report(session: AsyncSession, *, space_id: int, draft: ReportDraft) -> Report:
+    """Validate and store a new report as `InsightsReports-N`; commits."""
+    await get_space(session, space_id=space_id)
+    await _validate(session, space_id=space_id, draft=draft)
+    row = InsightsReport(id=await _next_report_id(session), space_id=space_id, **_columns(draft))
+    session.add(row)
+    await session.commit()
+    return report_from_row(row)
+
+
+async def update_report(
+    session: AsyncSession,
+    *,
+    space_id: int,
+    report_id: int,
+    draft: ReportDraft,
+    body_report_id: str | None,
+) -> Report:
+    """Validate and replace a report's properties (its icon stays); commits."""
+    row = await _row(session, space_id=space_id, report_id=report_id)
+    await _validate(
+        session, space_id=space_id, draft=draft, report_id=report_id, body_report_id=body_report_id
+    )
+    for name, value in _columns(draft).items():
+        setattr(row, name, value)
+    await session.commit()
+    return report_from_row(row)
+
+
+async def delete_report(session: AsyncSession, *, space_id: int, report_id: int) -> None:
+    row = await _row(session, space_id=space_id, report_id=report_id)
+    # The counter keeps the deleted number, so that the next report cannot take it again.
+    await _remember_used(session, number=row.id)
+    await session.delete(row)
+    await session.commit()
+
+
+async def set_report_icon(
+    session: AsyncSession,
+    *,
+    space_id: int,
+    report_id: int,
+    icon_id: str | None,
+    icon_color: str | None,
+) -> Report:
+    row = await _row(session, space_id=space_id, report_id=report_id)
+    row.icon_id = icon_id
+    row.icon_color = icon_color
+    await session.commit()
+    return report_from_row(row)

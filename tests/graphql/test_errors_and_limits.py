@@ -1,0 +1,94 @@
+"""Errors a client sees: syntax and validation as they are, unexpected ones masked and logged;
+the depth, alias, token and page size limits."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from gateway.app import GatewayApp
+from gateway.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from tests.graphql.conftest import graphql
+
+
+async def test_syntax_error_reaches_the_client(client: httpx.AsyncClient) -> None:
+    body = await graphql(client, "{ spaces { id }")
+    assert body["errors"][0]["message"].startswith("Syntax Error")
+    assert body["errors"][0]["locations"]
+
+
+async def test_validation_error_reaches_the_client(client: httpx.AsyncClient) -> None:
+    body = await graphql(client, "{ spaces { id colour } }")
+    assert body["errors"][0]["message"] == "Cannot query field 'colour' on type 'Space'."
+
+
+async def test_unexpected_error_is_masked_and_logged(
+    app: GatewayApp, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert app.store.engine is not None
+    async with app.store.engine.begin() as connection:
+        await connection.execute(text("DROP TABLE tenant_tag"))
+    with caplog.at_level(logging.ERROR):
+        body = await graphql(client, "{ spaces { name tenants { tags } } }")
+    assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
+    assert "tenant_tag" not in str(body)
+    logged = [record for record in caplog.records if record.exc_info]
+    assert logged, "the unexpected error is logged with its traceback"
+    assert "tenant_tag" in caplog.text
+
+
+async def test_depth_limit(client: httpx.AsyncClient) -> None:
+    # spaces > projects > (projectGroup > projects) x n > name
+    def query(pairs: int) -> str:
+        inner = "name"
+        for _ in range(pairs):
+            inner = f"projectGroup {{ projects {{ {inner} }} }}"
+        return f"{{ spaces {{ projects {{ {inner} }} }} }}"
+
+    deep = query(MAX_DEPTH // 2)
+    body = await graphql(client, deep)
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    assert str(MAX_DEPTH) in body["errors"][0]["message"]
+    assert "errors" not in await graphql(client, query(MAX_DEPTH // 2 - 1))
+
+
+async def test_alias_limit(client: httpx.AsyncClient) -> None:
+    allowed = " ".join(f"a{n}: spaces {{ id }}" for n in range(MAX_ALIASES))
+    assert "errors" not in await graphql(client, f"{{ {allowed} }}")
+    too_many = " ".join(f"a{n}: spaces {{ id }}" for n in range(MAX_ALIASES + 1))
+    body = await graphql(client, f"{{ {too_many} }}")
+    assert "aliases" in body["errors"][0]["message"]
+
+
+async def test_token_limit(client: httpx.AsyncClient) -> None:
+    fields = " ".join(["id"] * MAX_TOKENS)
+    body = await graphql(client, f"{{ spaces {{ {fields} }} }}")
+    assert body["errors"][0]["message"] == (
+        f"Syntax Error: Document contains more than {MAX_TOKENS} tokens. Parsing aborted."
+    )
+
+
+@pytest.mark.parametrize("first", [-1, 101])
+async def test_page_size_limit(client: httpx.AsyncClient, first: int) -> None:
+    body = await graphql(
+        client, f'{{ reports(spaceId: "Spaces-1", first: {first}) {{ totalCount }} }}'
+    )
+    assert body["errors"][0]["message"] == f"first must be between 0 and 100; it was {first}."
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_foreign_cursor_is_refused(client: httpx.AsyncClient) -> None:
+    body = await graphql(
+        client, '{ reports(spaceId: "Spaces-1", after: "bm9wZQ==") { totalCount } }'
+    )
+    assert body["errors"][0]["message"] == "The cursor 'bm9wZQ==' is not one this server gave out."
+
+
+async def test_first_zero_counts_only(client: httpx.AsyncClient) -> None:
+    body = await graphql(
+        client, '{ reports(spaceId: "Spaces-1", first: 0) { totalCount nodes { id } } }'
+    )
+    assert body == {"data": {"reports": {"totalCount": 0, "nodes": []}}}

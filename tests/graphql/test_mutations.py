@@ -1,0 +1,189 @@
+"""Creating, updating and deleting reports: union results, every problem listed, nothing written
+by a failed mutation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.graphql.conftest import data
+
+CREATE = """
+mutation Create($input: ReportInput!) {
+  createReport(input: $input) {
+    __typename
+    ... on Report {
+      id spaceId name tenantMode timeZone
+      projects { name }
+      environmentGroups { name environments { name } }
+    }
+    ... on ValidationProblems { message problems }
+    ... on NotFound { message }
+  }
+}
+"""
+
+UPDATE = """
+mutation Update($id: ID!, $input: ReportInput!) {
+  updateReport(id: $id, input: $input) {
+    __typename
+    ... on Report { id name description }
+    ... on ValidationProblems { problems }
+    ... on NotFound { message }
+  }
+}
+"""
+
+DELETE = """
+mutation Delete($spaceId: ID!, $id: ID!) {
+  deleteReport(spaceId: $spaceId, id: $id) {
+    __typename
+    ... on DeletedReport { id }
+    ... on NotFound { message }
+  }
+}
+"""
+
+NAMES = """
+query Names($spaceId: ID!) {
+  reports(spaceId: $spaceId, first: 100) { totalCount nodes { id name description } }
+}
+"""
+
+
+async def names(client: httpx.AsyncClient) -> list[tuple[str, str, str | None]]:
+    result = await data(client, NAMES, {"spaceId": "Spaces-1"})
+    return [(node["id"], node["name"], node["description"]) for node in result["reports"]["nodes"]]
+
+
+async def create(client: httpx.AsyncClient, **input: Any) -> dict[str, Any]:
+    result = await data(client, CREATE, {"input": {"spaceId": "Spaces-1", **input}})
+    created: dict[str, Any] = result["createReport"]
+    return created
+
+
+async def test_create_returns_the_stored_report(client: httpx.AsyncClient) -> None:
+    created = await create(
+        client,
+        name="Web",
+        projectIds=["Projects-1"],
+        tenantMode="UNTENANTED",
+        environmentGroups=[{"name": "Live", "environmentIds": ["Environments-2"]}],
+        timeZone="Europe/Berlin",
+    )
+    assert created == {
+        "__typename": "Report",
+        "id": "InsightsReports-1",
+        "spaceId": "Spaces-1",
+        "name": "Web",
+        "tenantMode": "UNTENANTED",
+        "timeZone": "Europe/Berlin",
+        "projects": [{"name": "Shop"}],
+        "environmentGroups": [{"name": "Live", "environments": [{"name": "Production"}]}],
+    }
+    assert await names(client) == [("InsightsReports-1", "Web", None)]
+
+
+async def test_invalid_create_lists_every_problem_and_writes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    created = await create(
+        client,
+        name="",
+        projectIds=["Projects-99"],
+        tenantTags=["Location/Mars"],
+        timeZone="Mars/Olympus",
+    )
+    assert created["__typename"] == "ValidationProblems"
+    assert created["message"] == "There was a problem with your request."
+    problems = " ".join(created["problems"])
+    assert len(created["problems"]) >= 4
+    for value in ("Projects-99", "Location/Mars", "Mars/Olympus"):
+        assert value in problems
+    assert await names(client) == []
+
+
+async def test_create_in_an_unknown_space_is_not_found(client: httpx.AsyncClient) -> None:
+    for space in ("Spaces-99", "nonsense"):
+        result = await data(client, CREATE, {"input": {"spaceId": space, "name": "X"}})
+        assert result["createReport"]["__typename"] == "NotFound"
+        assert space in result["createReport"]["message"]
+
+
+async def test_duplicate_name_is_refused_ignoring_case(client: httpx.AsyncClient) -> None:
+    assert (await create(client, name="Web"))["__typename"] == "Report"
+    second = await create(client, name="WEB")
+    assert second["__typename"] == "ValidationProblems"
+    assert await names(client) == [("InsightsReports-1", "Web", None)]
+
+
+async def test_update_replaces_the_properties(client: httpx.AsyncClient) -> None:
+    await create(client, name="Web")
+    result = await data(
+        client,
+        UPDATE,
+        {
+            "id": "InsightsReports-1",
+            "input": {"spaceId": "Spaces-1", "name": "Web 2", "description": "All of it"},
+        },
+    )
+    assert result["updateReport"] == {
+        "__typename": "Report",
+        "id": "InsightsReports-1",
+        "name": "Web 2",
+        "description": "All of it",
+    }
+    assert await names(client) == [("InsightsReports-1", "Web 2", "All of it")]
+
+
+async def test_invalid_update_writes_nothing(client: httpx.AsyncClient) -> None:
+    await create(client, name="Web")
+    await create(client, name="Ops")
+    result = await data(
+        client,
+        UPDATE,
+        {
+            "id": "InsightsReports-1",
+            "input": {
+                "spaceId": "Spaces-1",
+                "name": "ops",
+                "description": "changed",
+                "tenantIds": ["Tenants-42"],
+            },
+        },
+    )
+    assert result["updateReport"]["__typename"] == "ValidationProblems"
+    assert len(result["updateReport"]["problems"]) == 2
+    assert await names(client) == [
+        ("InsightsReports-2", "Ops", None),
+        ("InsightsReports-1", "Web", None),
+    ]
+
+
+async def test_update_of_an_unknown_report_is_not_found(client: httpx.AsyncClient) -> None:
+    for report in ("InsightsReports-7", "Projects-1"):
+        result = await data(
+            client, UPDATE, {"id": report, "input": {"spaceId": "Spaces-1", "name": "X"}}
+        )
+        assert result["updateReport"]["__typename"] == "NotFound"
+        assert report in result["updateReport"]["message"]
+    assert await names(client) == []
+
+
+async def test_delete_and_ids_are_never_reused(client: httpx.AsyncClient) -> None:
+    await create(client, name="Web")
+    result = await data(client, DELETE, {"spaceId": "Spaces-1", "id": "InsightsReports-1"})
+    assert result["deleteReport"] == {"__typename": "DeletedReport", "id": "InsightsReports-1"}
+    assert await names(client) == []
+    again = await data(client, DELETE, {"spaceId": "Spaces-1", "id": "InsightsReports-1"})
+    assert again["deleteReport"]["__typename"] == "NotFound"
+    assert (await create(client, name="Web"))["id"] != "InsightsReports-1"
+
+
+async def test_delete_in_another_space_is_not_found(client: httpx.AsyncClient) -> None:
+    await create(client, name="Web")
+    for space, report in (("Spaces-2", "InsightsReports-1"), ("x", "InsightsReports-1")):
+        result = await data(client, DELETE, {"spaceId": space, "id": report})
+        assert result["deleteReport"]["__typename"] == "NotFound"
+    assert await names(client) == [("InsightsReports-1", "Web", None)]
