@@ -55,7 +55,9 @@ def bad_request(*problems: str) -> ApiError:
 
 def error_body(message: str, problems: Sequence[str] = ()) -> bytes:
     return json.dumps(
-        {"ErrorMessage": message, "Errors": list(problems)}, ensure_ascii=False
+        {"ErrorMessage": message, "Errors": list(problems)},
+        ensure_ascii=False,
+        separators=(",", ":"),
     ).encode()
 
 
