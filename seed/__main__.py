@@ -8,10 +8,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gateway.insights.ticks import format_timestamp
@@ -32,7 +34,7 @@ from seed.generator import (
     generate_into,
 )
 from seed.importing import DataFileError, import_into, read_data_file
-from seed.lifecycle import ORIGIN_KEY, LoadSummary, SeedError
+from seed.lifecycle import ORIGIN_KEY, Interrupted, LoadSummary, SeedError
 from seed.progress import ProgressBars
 
 DEMO_ORIGIN = "seed demo"
@@ -136,14 +138,46 @@ def _reset_and_quiet(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+class _CtrlC:
+    """The first Ctrl-C asks the load to stop at its next batch, where it rolls back cleanly;
+    a second one stops at once (the database still rolls back; the store stays marked
+    incomplete)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, _signal: int, _frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print("\nstopping at the next batch (Ctrl-C again to stop at once)", file=sys.stderr)
+
+    def checked(self, progress: Callable[[int], None]) -> Callable[[int], None]:
+        def check(count: int) -> None:
+            if self.requested:
+                raise Interrupted
+            progress(count)
+
+        return check
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
+    ctrl_c = _CtrlC()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, ctrl_c) if in_main_thread else None
     try:
         if arguments.command == "export":
             return _export(arguments)
-        return asyncio.run(_run(arguments))
-    except KeyboardInterrupt:
+        return asyncio.run(_run(arguments, ctrl_c))
+    except Interrupted:
         print("interrupted: the store keeps the data it had before", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(
+            "interrupted: the store is marked incomplete; run again with --reset",
+            file=sys.stderr,
+        )
         return 130
     except (SeedError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -153,9 +187,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
-async def _run(arguments: argparse.Namespace) -> int:
+async def _run(arguments: argparse.Namespace, ctrl_c: _CtrlC) -> int:
     settings = settings_from_arguments(arguments)
     url = settings.database_url
     command = arguments.command
@@ -170,8 +207,8 @@ async def _run(arguments: argparse.Namespace) -> int:
                 data,
                 reset=arguments.reset,
                 origin=f"seed import {arguments.file}",
-                progress=bars.phase("writing"),
-                facts_progress=bars.phase("facts", total=lambda: data.deployments),
+                progress=ctrl_c.checked(bars.phase("writing")),
+                facts_progress=ctrl_c.checked(bars.phase("facts", total=lambda: data.deployments)),
             )
             bars.close()
             _print_summary(f"Imported {arguments.file} into {_safe(url)}", summary, started)
@@ -204,8 +241,8 @@ async def _run(arguments: argparse.Namespace) -> int:
             )
             if demo
             else "run again with --reset to replace it",
-            progress=count,
-            facts_progress=bars.phase("facts", total=lambda: written[0]),
+            progress=ctrl_c.checked(count),
+            facts_progress=ctrl_c.checked(bars.phase("facts", total=lambda: written[0])),
         )
         bars.close()
         title = "Seeded the demo" if demo else "Generated"

@@ -2,15 +2,16 @@
 silently half-written one.
 
 A load marks the store incomplete (committed on its own), then clears and writes everything,
-facts included, in one transaction, and marks the store complete. Stopped by Ctrl-C or an
-error, the transaction rolls back and the old mark is put back: the old data stays. Killed
-outright, the database still rolls the transaction back, and the mark names the run that did not
-finish until a run with `--reset` replaces the store.
+facts included, in one transaction, and marks the store complete. Stopped by an error (or by
+`Interrupted` from a progress callback, which is how Ctrl-C stops it), the transaction rolls
+back and the old mark is put back: the old data stays. Killed outright, the database still rolls
+the transaction back, and the mark names the run that did not finish until a run with `--reset`
+replaces the store. (Ctrl-C does not cancel the asyncio task: a cancelled aiosqlite connection
+can leave the next statement waiting forever.)
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ Fill = Callable[[Connection], None]
 
 class SeedError(Exception):
     """An expected refusal: the message says what is wrong and what to do."""
+
+
+class Interrupted(Exception):
+    """Raised by a progress callback to stop a load at a batch boundary; the load rolls back."""
 
 
 @dataclass(frozen=True)
@@ -89,9 +94,9 @@ async def load_store(
             await connection.run_sync(fill)
             facts = await refresh_facts(connection, progress=facts_progress)
             await _set_origin(connection, origin)
-    except (Exception, asyncio.CancelledError):
+    except Exception:
         # The transaction rolled back: the old data is whole again, and so is its old mark.
-        await asyncio.shield(mark_state(engine, state))
+        await mark_state(engine, state)
         raise
     await mark_state(engine, COMPLETE)
     async with engine.connect() as connection:

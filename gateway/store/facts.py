@@ -114,7 +114,7 @@ async def _project_facts(connection: AsyncConnection, project: int) -> list[Upda
     )
     updates: list[Update] = []
     # NULL tenants sort first on SQLite and last on PostgreSQL; grouping needs only adjacency.
-    for (channel, _environment, _tenant), group in groupby(rows.tuples(), key=_stream_key):
+    for (channel, _environment, _tenant), group in groupby(rows, key=_stream_key):
         stream = list(group)
         current = {row[3]: tuple(row[8:]) for row in stream}
         deployments = [
