@@ -15,6 +15,7 @@ from typing import Any
 
 from faker import Faker
 
+from seed.reports import plan_reports
 from seed.tiers import ELITE, HIGH, LOW, MEDIUM, TIERS, Tier
 
 _LOCALES = {"Australia": "en_AU", "Asia": "en_IN", "Europe": "en_GB", "US": "en_US"}
@@ -192,6 +193,8 @@ class CompanyPlan:
 
 
 class _Counters:
+    """Ids numbered per kind across spaces, as on one Octopus server."""
+
     def __init__(self) -> None:
         self._next: dict[str, int] = {}
 
@@ -217,7 +220,7 @@ def plan_company(*, seed: int, deployments: int, start: int, now: int) -> Compan
         _plan_catalogue(space, counters, rng, fake, tenant_total)
         count = max(4, round(project_total * design.share))
         _plan_projects(space, counters, rng, count, budget=deployments * design.share)
-    _plan_reports(spaces, counters)
+    plan_reports(spaces, counters.take)
     return CompanyPlan(seed=seed, start=start, now=now, spaces=spaces)
 
 
@@ -330,126 +333,6 @@ def _plan_projects(
     total = sum(weights)
     for project, weight in zip(space.projects, weights, strict=True):
         project.budget = budget * weight / total
-
-
-def _plan_reports(spaces: list[SpacePlan], counters: _Counters) -> None:
-    default, data, sandbox = spaces
-    env = default.environments
-    production = [f"Environments-{env[name]}" for name in env if name.startswith("Production")]
-
-    def report(space: SpacePlan, name: str, description: str | None, **rest: Any) -> None:
-        space.reports.append(
-            {
-                "id": counters.take("report"),
-                "space_id": space.id,
-                "name": name,
-                "description": description,
-                "project_group_ids": rest.get("project_group_ids", []),
-                "project_ids": rest.get("project_ids", []),
-                "tenant_ids": rest.get("tenant_ids", []),
-                "tenant_tags": rest.get("tenant_tags", []),
-                "tenant_mode": rest.get("tenant_mode", "TenantedAndUntenanted"),
-                "environment_groups": rest.get("environment_groups", []),
-                "time_zone": rest.get("time_zone", "UTC"),
-                "icon_id": rest.get("icon_id"),
-                "icon_color": rest.get("icon_color"),
-            }
-        )
-
-    groups = list(default.groups)
-    tenants = [tenant.id for tenant in default.tenants]
-    report(
-        default,
-        "High Volume Report",
-        "High volume tenanted deployments report",
-        project_group_ids=[f"ProjectGroups-{number}" for number in groups[:2]],
-        project_ids=[f"Projects-{project.id}" for project in default.projects[:2]],
-        tenant_ids=[f"Tenants-{number}" for number in tenants[:3]],
-        tenant_tags=[
-            f"{name}/{tag}"
-            for _, name, tags in default.tag_sets
-            if name in ("Deployment Group", "Location")
-            for tag in tags
-        ],
-        environment_groups=[
-            {
-                "Name": "Test",
-                "Environments": [
-                    f"Environments-{env['Development']}",
-                    f"Environments-{env['Test']}",
-                ],
-            },
-            {"Name": "Internal", "Environments": [f"Environments-{env['Staging']}"]},
-            {"Name": "Production", "Environments": production},
-        ],
-        icon_id="map-signs",
-        icon_color="#3CA4F3",
-    )
-    report(
-        default,
-        "Production Releases",
-        "Every project's production deployments, in Brisbane time",
-        environment_groups=[{"Name": "Production", "Environments": production}],
-        time_zone="E. Australia Standard Time",
-    )
-    report(
-        default,
-        "European Customers",
-        "Tenants in Europe",
-        tenant_mode="Tenanted",
-        tenant_tags=["Location/Europe"],
-        time_zone="Europe/London",
-        icon_id="earth-europe",
-        icon_color="#0D80D8",
-    )
-    report(
-        default,
-        "Australian Enterprise Customers",
-        None,
-        tenant_mode="Tenanted",
-        tenant_tags=["Location/Australia", "Customer Tier/Enterprise"],
-        time_zone="AUS Eastern Standard Time",
-    )
-    report(
-        default,
-        "Internal Tools",
-        "Untenanted deployments of the internal tools",
-        project_group_ids=[f"ProjectGroups-{groups[3]}"],
-        tenant_mode="Untenanted",
-        time_zone="W. Europe Standard Time",
-    )
-    data_env = data.environments
-    report(
-        data,
-        "Data Platform Overview",
-        "All projects of the data platform",
-        environment_groups=[
-            {
-                "Name": "Pre-production",
-                "Environments": [
-                    f"Environments-{data_env[name]}" for name in ("Development", "Test", "Staging")
-                ],
-            },
-            {
-                "Name": "Production",
-                "Environments": [
-                    f"Environments-{data_env[name]}"
-                    for name in data_env
-                    if name.startswith("Production")
-                ],
-            },
-        ],
-        time_zone="GMT Standard Time",
-    )
-    report(
-        data,
-        "US Customers",
-        "Tenants in the US, first deployment group",
-        tenant_mode="Tenanted",
-        tenant_tags=["Location/US", "Deployment Group/Group A"],
-        time_zone="America/New_York",
-    )
-    report(sandbox, "Sandbox", None, time_zone="UTC")
 
 
 def _unique(name: str, taken: set[str]) -> str:

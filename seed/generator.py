@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.ticks import format_timestamp
 from seed.calendar import months_before
 from seed.company import CompanyPlan, plan_company
-from seed.history import RELEASE, DeploymentRecord, Event, ProjectHistory, ReleaseRecord
+from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
+from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
     DEPLOYMENT,

@@ -30,12 +30,12 @@ from gateway.insights.ticks import (
     TICKS_PER_HOUR,
     TICKS_PER_MINUTE,
     TICKS_PER_SECOND,
-    datetime_from_ticks,
 )
 from seed.calendar import LocalClock
 from seed.company import ChannelPlan, ProjectPlan, TenantPlan
+from seed.records import DEPLOYMENT, RELEASE, DeploymentRecord, Event, ReleaseRecord
+from seed.versions import Versions
 
-RELEASE, DEPLOYMENT = 0, 1
 _FORWARD, _RETRY, _ROLLBACK, _REDEPLOY = "forward", "retry", "rollback", "redeploy"
 _CANCELED, _TIMED_OUT = 0.012, 0.006
 _ROLLBACK_CHANCE, _REDEPLOY_CHANCE = 0.02, 0.015
@@ -46,35 +46,6 @@ _MAX_RETRIES = 3
 def clock_for(zone: str) -> LocalClock:
     """Clocks hold no randomness, so projects can share them (and their offset caches)."""
     return LocalClock(zone)
-
-
-@dataclass(slots=True)
-class ReleaseRecord:
-    project: ProjectPlan
-    channel: ChannelPlan
-    version: str
-    assembled: int
-    sequence: int
-    """Creation order within the project."""
-    fix: bool = False
-    id: int = 0
-    """Given by the generator when the release is written."""
-
-
-@dataclass(slots=True)
-class DeploymentRecord:
-    release: ReleaseRecord
-    environment_id: int
-    tenant_id: int | None
-    state: TaskState
-    guided: bool
-    queued: int
-    started: int | None
-    completed: int | None
-
-
-Event = tuple[int, int, int, int, "ReleaseRecord | DeploymentRecord"]
-"""(time, RELEASE or DEPLOYMENT, project id, sequence, record): a total, deterministic order."""
 
 
 @dataclass(slots=True)
@@ -118,7 +89,7 @@ class ProjectHistory:
         self._latest: ReleaseRecord | None = None
         self._newest: dict[int, int] = {}
         """The newest release sequence of each channel, or -1 while a fix is on its way."""
-        self._versions = _Versions(plan.version_style, self.rng)
+        self._versions = Versions(plan.version_style, self.rng)
         self._preview_chance = 0.3 if self._channel("preview") else 0.0
         self._hotfix_chance = 0.06 if self._channel("hotfix") else 0.0
         self.releases = max(4.0, plan.budget / self.expected_per_release())
@@ -424,52 +395,3 @@ class ProjectHistory:
             if self._newest.get(channel.id, -1) == action.release.sequence:
                 self._newest[channel.id] = -1
                 self._push(self._later(completed, delay, None), _Create(channel, fix=True))
-
-
-class _Versions:
-    """Version numbers, unique within the project: 3.14.0 (a fix: 3.14.1), 3.15.0-preview.7 and
-    3.14.1.2 for a hotfix; or by the calendar, 2026.11.3."""
-
-    def __init__(self, style: str, rng: random.Random) -> None:
-        self.style = style
-        self.major, self.minor, self.patch = rng.randint(1, 6), rng.randint(0, 30), 0
-        self.month: tuple[int, int] = (0, 0)
-        self.previews = 0
-        self.hotfixes = 0
-        self.current = ""
-
-    def next(self, kind: str, at: int, *, fix: bool) -> str:
-        if kind == "preview":
-            self.previews += 1
-            return f"{self._upcoming(at)}-preview.{self.previews}"
-        if kind == "hotfix":
-            self.hotfixes += 1
-            return f"{self.current or self._upcoming(at)}.{self.hotfixes}"
-        if self.style == "calendar":
-            self._roll_month(at)
-            self.patch += 1
-        elif fix:
-            self.patch += 1
-        else:
-            self.minor, self.patch = self.minor + 1, 0
-            if self.minor >= 40:
-                self.major, self.minor = self.major + 1, 0
-        self.current = self._text()
-        return self.current
-
-    def _roll_month(self, at: int) -> None:
-        moment = datetime_from_ticks(at)
-        if (moment.year, moment.month) != self.month:
-            self.month = (moment.year, moment.month)
-            self.patch = 0
-
-    def _upcoming(self, at: int) -> str:
-        if self.style == "calendar":
-            self._roll_month(at)
-            return f"{self.month[0]}.{self.month[1]}.{self.patch + 1}"
-        return f"{self.major}.{self.minor + 1}.0"
-
-    def _text(self) -> str:
-        if self.style == "calendar":
-            return f"{self.month[0]}.{self.month[1]}.{self.patch}"
-        return f"{self.major}.{self.minor}.{self.patch}"
