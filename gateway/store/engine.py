@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, select, text
+from sqlalchemy import Connection, MetaData, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.ext.asyncio import async_sessionmaker as _async_sessionmaker
@@ -167,14 +167,18 @@ async def migrate_store(engine: AsyncEngine) -> Migration:
     database that is not an insights store or a store written by a newer version."""
     where = _describe(engine)
     async with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            await connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-            )
-        elif engine.dialect.name == "sqlite":
-            # The driver would leave DDL outside any transaction; take the write lock up front.
-            await connection.exec_driver_sql("BEGIN IMMEDIATE")
+        await _lock_for_migration(connection)
         return await connection.run_sync(_migrate, where)
+
+
+async def _lock_for_migration(connection: AsyncConnection) -> None:
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+        )
+    elif connection.dialect.name == "sqlite":
+        # The driver would leave DDL outside any transaction; take the write lock up front.
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def migrate(database_url: str) -> Migration:
@@ -184,6 +188,28 @@ async def migrate(database_url: str) -> Migration:
         return await migrate_store(engine)
     finally:
         await engine.dispose()
+
+
+def _drop_and_migrate(connection: Connection, where: str) -> Migration:
+    found = _inspect(connection)
+    if not found.empty and not found.is_store:
+        _refuse_unreadable(found, where)
+    ours = {*migrations.TARGET_METADATA.tables, migrations.VERSION_TABLE}
+    present = MetaData()
+    present.reflect(connection, only=lambda name, _: name in ours)
+    present.drop_all(connection)
+    migrations.upgrade(connection)
+    return Migration(before=found.revision, after=migrations.head())
+
+
+async def reset_store(engine: AsyncEngine) -> Migration:
+    """Drop the store's tables (its revision too, even one this version does not know) and
+    create them afresh, in one transaction: for `--reset`. Other tables are left alone, and a
+    database that is not an insights store is refused."""
+    where = _describe(engine)
+    async with engine.begin() as connection:
+        await _lock_for_migration(connection)
+        return await connection.run_sync(_drop_and_migrate, where)
 
 
 async def prepare_store(engine: AsyncEngine, *, allow_incomplete: bool = False) -> None:

@@ -26,6 +26,7 @@ from gateway.store.engine import (
     opened_store,
     prepare_store,
     read_info,
+    reset_store,
 )
 
 
@@ -175,3 +176,24 @@ async def test_concurrent_migrations_of_one_database_both_succeed(
         Migration(before=None, after=migrations.head()),
     ]
     await check_store(empty)
+
+
+async def test_reset_replaces_a_store_of_an_unknown_revision(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        await connection.execute(text("INSERT INTO space (id, name) VALUES (1, 'Old')"))
+        await connection.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    assert await reset_store(engine) == Migration(before="9999", after=migrations.head())
+    await check_store(engine)
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM space"))).scalar_one() == 0
+        assert "invoices" in await connection.run_sync(_tables)
+
+
+async def test_reset_refuses_a_database_of_other_tables(empty: AsyncEngine) -> None:
+    async with empty.begin() as connection:
+        await connection.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(StoreError, match="not an insights store"):
+        await reset_store(empty)
+    async with empty.connect() as connection:
+        assert await connection.run_sync(_tables) == {"invoices"}
