@@ -23,6 +23,7 @@ from gateway.store.engine import (
     STATE_KEY,
     StoreError,
     create_engine,
+    migrate,
     opened_store,
 )
 from seed.datafile import TextOut, export_store
@@ -110,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("file", metavar="FILE", help="where to write, or - for standard output")
     _database_argument(dump)
 
+    migrate_command = commands.add_parser(
+        "migrate",
+        help="create the store's tables, or bring them to this version",
+        description="Apply the schema migrations the store lacks (run once after each "
+        "upgrade, before starting the servers). Safe to run from several machines at once.",
+    )
+    _database_argument(migrate_command)
+
     demo = commands.add_parser(
         "demo",
         help="seed the demo store (replacing only a store the demo made)",
@@ -169,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.command == "export":
             return _export(arguments)
+        if arguments.command == "migrate":
+            return asyncio.run(_migrate(arguments))
         return asyncio.run(_run(arguments, ctrl_c))
     except Interrupted:
         print("interrupted: the store keeps the data it had before", file=sys.stderr)
@@ -190,6 +201,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+async def _migrate(arguments: argparse.Namespace) -> int:
+    url = settings_from_arguments(arguments).database_url
+    done = await migrate(url)
+    print(
+        f"The store at {_safe(url)} is at schema revision {done.after}"
+        + (f" (was {done.before or 'empty'})." if done.changed else " (already current).")
+    )
+    return 0
 
 
 async def _run(arguments: argparse.Namespace, ctrl_c: _CtrlC) -> int:
@@ -292,7 +313,8 @@ def _export(arguments: argparse.Namespace) -> int:
 
 
 async def _export_to(url: str, out: TextOut) -> dict[str, int]:
-    async with opened_store(url) as engine:
+    # A database with no store yet exports as an empty data file.
+    async with opened_store(url, migrate=True) as engine:
         return await export_store(engine, out)
 
 

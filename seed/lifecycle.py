@@ -16,22 +16,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, MetaData, func, inspect, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlmodel import SQLModel
 
 from gateway.insights.ticks import format_timestamp
 from gateway.store.engine import (
     COMPLETE,
-    SCHEMA_VERSION_KEY,
     STATE_KEY,
     StoreError,
     mark_state,
     prepare_store,
     read_info,
+    reset_store,
 )
 from gateway.store.facts import refresh_facts
-from gateway.store.models import SCHEMA_VERSION, StoreInfo
+from gateway.store.models import StoreInfo
 from seed.writer import DATA_TABLES
 
 ORIGIN_KEY = "origin"
@@ -105,32 +104,15 @@ async def load_store(
 
 
 async def _prepare(engine: AsyncEngine, *, reset: bool) -> None:
-    """Prepare the store; with `reset`, a store of another schema version is dropped and made
-    again (never a database that is not an insights store)."""
+    """Prepare the store; with `reset`, a store this version cannot migrate is dropped and made
+    again (`reset_store` refuses a database that is not an insights store)."""
     try:
         await prepare_store(engine, allow_incomplete=True)
     except StoreError:
-        if not reset or not await _is_other_version(engine):
+        if not reset:
             raise
-        async with engine.begin() as connection:
-            await connection.run_sync(_drop_store_tables)
+        await reset_store(engine)
         await prepare_store(engine, allow_incomplete=True)
-
-
-async def _is_other_version(engine: AsyncEngine) -> bool:
-    async with engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-        if StoreInfo.__tablename__ not in tables:
-            return False
-        version = (await read_info(connection)).get(SCHEMA_VERSION_KEY)
-        return version != str(SCHEMA_VERSION)
-
-
-def _drop_store_tables(connection: Connection) -> None:
-    ours = set(SQLModel.metadata.tables)
-    present = MetaData()
-    present.reflect(connection, only=lambda name, _: name in ours)
-    present.drop_all(connection)
 
 
 def _clear(connection: Connection) -> None:

@@ -29,15 +29,11 @@ from gateway.store.models import StoreInfo
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/insights.db"
 
-SCHEMA_VERSION_KEY = "schema_version"
-"""Where stores made before migrations recorded their schema version (always "1")."""
 STATE_KEY = "state"
 COMPLETE = "complete"
 
 # Serializes migrations of one PostgreSQL database started by several processes at once.
 _MIGRATION_LOCK = 0x1A51_6475
-_LEGACY_REVISIONS = {"1": "0001"}
-"""The revision whose schema a pre-migration store of each schema version has."""
 
 
 class StoreError(Exception):
@@ -102,7 +98,6 @@ class _Found:
 
     tables: frozenset[str]
     revision: str | None
-    legacy_version: str | None
 
     @property
     def empty(self) -> bool:
@@ -115,14 +110,7 @@ class _Found:
 
 def _inspect(connection: Connection) -> _Found:
     tables = frozenset(inspect(connection).get_table_names())
-    revision = migrations.current_revision(connection)
-    legacy = None
-    if revision is None and StoreInfo.__tablename__ in tables:
-        info = StoreInfo.__table__  # type: ignore[attr-defined]
-        legacy = connection.execute(
-            select(info.c.value).where(info.c.key == SCHEMA_VERSION_KEY)
-        ).scalar_one_or_none()
-    return _Found(tables, revision, legacy)
+    return _Found(tables, migrations.current_revision(connection))
 
 
 def _refuse_unreadable(found: _Found, where: str) -> None:
@@ -139,27 +127,18 @@ def _refuse_unreadable(found: _Found, where: str) -> None:
             "it was written by a newer version; run that version, or start again with "
             "`python -m seed generate --reset`"
         )
-    if found.revision is None and not found.empty and found.legacy_version not in _LEGACY_REVISIONS:
+    if found.revision is None and not found.empty:
         raise StoreError(
-            f"the store at {where} was written with schema version {found.legacy_version}, "
-            "which this version of Insights Gateway cannot migrate; export it with the version "
-            "that wrote it, or start again with `python -m seed generate --reset`"
+            f"the store at {where} has no schema revision, so this version of Insights Gateway "
+            "cannot migrate it; start again with `python -m seed generate --reset`"
         )
 
 
 def _migrate(connection: Connection, where: str) -> Migration:
     found = _inspect(connection)
     _refuse_unreadable(found, where)
-    if found.revision is None and found.legacy_version is not None:
-        # A store made before migrations has exactly the schema of its version's revision.
-        migrations.stamp(connection, _LEGACY_REVISIONS[found.legacy_version])
-        info = StoreInfo.__table__  # type: ignore[attr-defined]
-        connection.execute(info.delete().where(info.c.key == SCHEMA_VERSION_KEY))
     migrations.upgrade(connection)
-    return Migration(
-        before=found.revision or _LEGACY_REVISIONS.get(found.legacy_version or ""),
-        after=migrations.head(),
-    )
+    return Migration(before=found.revision, after=migrations.head())
 
 
 async def migrate_store(engine: AsyncEngine) -> Migration:
@@ -232,7 +211,7 @@ async def check_store(engine: AsyncEngine, *, allow_incomplete: bool = False) ->
             "holds no insights store yet"
             if found.empty
             else f"holds a store at schema revision "
-            f"{found.revision or _LEGACY_REVISIONS.get(found.legacy_version or '')}, "
+            f"{found.revision}, "
             f"and this version of Insights Gateway reads revision {head}"
         )
         raise UnmigratedStoreError(

@@ -16,9 +16,6 @@ from sqlmodel import Field, SQLModel
 # SQLite makes only an INTEGER PRIMARY KEY the row id (no second index); elsewhere ids are 64-bit.
 IdType = BigInteger().with_variant(Integer(), "sqlite")
 
-SCHEMA_VERSION = 1
-"""Bumped whenever a table changes shape; a store of another version is refused."""
-
 
 def _ticks(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(

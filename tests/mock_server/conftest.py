@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from gateway.insights.ticks import parse_timestamp
@@ -20,7 +21,8 @@ KEY = "API-TESTKEY0000000000000000000"
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(engine: AsyncEngine, database_url: str) -> Settings:
+    """Settings on a migrated, empty store (the `engine` fixture prepares it)."""
     return Settings(
         database_url=database_url,
         api_keys=(KEY,),

@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 
 from gateway.insights.ticks import parse_timestamp
 from gateway.settings import Settings
+from gateway.store.engine import migrate
 from gateway.store.models import Space
 from mock_server.app import create_app
 from tests.mock_server.conftest import KEY
@@ -61,6 +62,7 @@ def fuzz_app() -> Starlette:
 
     @asynccontextmanager
     async def lifespan(application: Starlette) -> AsyncIterator[None]:
+        await migrate(url)
         async with serve(application):
             engine = application.state.resources.engine
             async with engine.connect() as connection:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import seed.__main__ as cli
 from gateway.insights.ticks import parse_timestamp
+from gateway.store import migrations
 from gateway.store.engine import COMPLETE, store_state
 from gateway.store.facts import refresh_facts
 from seed.generator import generate_into
@@ -128,16 +129,14 @@ def test_another_schema_version_is_refused_unless_reset(
     path = tmp_path / "store.db"
     assert cli.main(seed_command(path, "--deployments", "300")[3:]) == 0
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE store_info SET value = '999' WHERE key = 'schema_version'")
+        connection.execute("UPDATE alembic_version SET version_num = '0999'")
     capsys.readouterr()
     assert cli.main(seed_command(path, "--deployments", "300")[3:]) == 2
-    assert "was written with schema version 999" in capsys.readouterr().err
+    assert "schema revision 0999" in capsys.readouterr().err
     assert cli.main(seed_command(path, "--deployments", "300", "--reset")[3:]) == 0
     with sqlite3.connect(path) as connection:
-        version = connection.execute(
-            "SELECT value FROM store_info WHERE key = 'schema_version'"
-        ).fetchone()
-    assert version == ("1",)
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision == (migrations.head(),)
 
 
 def test_a_database_that_is_not_a_store_is_never_reset(

@@ -13,7 +13,6 @@ from sqlmodel import SQLModel
 from gateway.settings import Settings
 from gateway.store import migrations
 from gateway.store.engine import (
-    SCHEMA_VERSION_KEY,
     IncompleteStoreError,
     Migration,
     NewerStoreError,
@@ -25,7 +24,6 @@ from gateway.store.engine import (
     migrate,
     opened_store,
     prepare_store,
-    read_info,
     reset_store,
 )
 
@@ -128,35 +126,11 @@ async def test_a_database_of_other_tables_is_left_alone(empty: AsyncEngine) -> N
         assert await connection.run_sync(_tables) == {"invoices"}
 
 
-async def _legacy_store(engine: AsyncEngine, version: str) -> None:
-    """A store as made before migrations: create_all and a schema version in store_info."""
-    async with engine.begin() as connection:
+async def test_tables_without_a_revision_are_refused(empty: AsyncEngine) -> None:
+    async with empty.begin() as connection:
         await connection.run_sync(SQLModel.metadata.create_all)
-        await connection.execute(
-            text(
-                "INSERT INTO store_info (key, value) VALUES (:key, :value), ('state', 'complete')"
-            ),
-            {"key": SCHEMA_VERSION_KEY, "value": version},
-        )
-        await connection.execute(text("INSERT INTO space (id, name) VALUES (7, 'Kept')"))
-
-
-async def test_a_store_from_before_migrations_is_adopted(empty: AsyncEngine) -> None:
-    await _legacy_store(empty, "1")
-    with pytest.raises(UnmigratedStoreError, match="schema revision 0001"):
-        await check_store(empty)
-    await prepare_store(empty)
-    await check_store(empty)
-    async with empty.connect() as connection:
-        assert await connection.run_sync(migrations.current_revision) == migrations.head()
-        assert SCHEMA_VERSION_KEY not in await read_info(connection)
-        assert (await connection.execute(text("SELECT name FROM space"))).scalar_one() == "Kept"
-
-
-async def test_a_store_of_an_unknown_schema_version_is_refused(empty: AsyncEngine) -> None:
-    await _legacy_store(empty, "7")
     for attempt in (check_store(empty), prepare_store(empty)):
-        with pytest.raises(StoreError, match="schema version 7"):
+        with pytest.raises(StoreError, match="no schema revision"):
             await attempt
 
 
