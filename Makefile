@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## Seed a demo store (SQLite under ./data) and run it.
 demo: $(STAMP)
-	$(BIN)/python -m seed demo
+	$(BIN)/python -m seed demo --serve
 
 ## ruff, mypy and the whole pytest suite.
 test: lint typecheck pytest
