@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-postgres lint typecheck pytest bench clean
+.PHONY: install demo test test-postgres fuzz lint typecheck pytest clean
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ pytest: $(STAMP)
 ## when missing), started on 127.0.0.1 and removed afterwards.
 test-postgres: $(STAMP)
 	tests/postgres/with_postgres.sh $(BIN)/pytest
+
+## A long schemathesis run against the mock server (FUZZ_EXAMPLES cases per operation).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest -m slow tests/mock_server/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
