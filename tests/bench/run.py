@@ -103,7 +103,7 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--peers", type=Path, default=REPO / "bench-results", help="setup.sh's")
     parser.add_argument("--repeat", type=int, help="warm requests per surface (median taken)")
     parser.add_argument("--seconds", type=float, help="wrk's duration per target")
-    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--connections", type=int, help="wrk's connections (64; smoke 8)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--now", default="2026-06-30T12:00:00Z", help="the servers' fixed clock")
     parser.add_argument("--fresh", action="store_true", help="seed again even if a store exists")
@@ -117,7 +117,7 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         peers=arguments.peers.resolve(),
         repeat=arguments.repeat or (3 if arguments.smoke else 20),
         seconds=arguments.seconds or (1.0 if arguments.smoke else 10.0),
-        connections=arguments.connections,
+        connections=arguments.connections or (8 if arguments.smoke else 64),
         seed=arguments.seed,
         now=arguments.now,
         fresh=arguments.fresh,

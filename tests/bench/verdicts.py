@@ -161,17 +161,23 @@ def judge(results: Mapping[str, Any]) -> list[Bar]:
             )
         )
         for small, large in itertools.pairwise(sizes):
+            before, after = results["sizes"][str(small)], results["sizes"][str(large)]
             growth = _ratio(
-                _get(results["sizes"][str(large)], "latency", surface, "warm", "median_seconds"),
-                _get(results["sizes"][str(small)], "latency", surface, "warm", "median_seconds"),
+                _get(after, "latency", surface, "warm", "median_seconds"),
+                _get(before, "latency", surface, "warm", "median_seconds"),
+            )
+            # Linear: the time grows at most as the store's deployments do.
+            in_window = _ratio(
+                _get(after, "report", "deployments_in_scope"),
+                _get(before, "report", "deployments_in_scope"),
             )
             bars.append(
                 bar(
                     f"1. {surface} warm growth {small:,} -> {large:,} (<= linear)",
                     growth,
-                    large / small,
+                    after["deployments"] / before["deployments"],
                     at_most=True,
-                    note="",
+                    note=f"counted deployments in the window grew {_number(in_window)}x",
                 )
             )
     load = results.get("throughput", {})
