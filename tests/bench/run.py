@@ -536,6 +536,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    # Also when started with SIGINT ignored (a background job of a shell without job control).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     results: dict[str, Any] = {
         "machine": {
             "cores": os.cpu_count(),
