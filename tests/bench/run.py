@@ -321,6 +321,7 @@ def measure_size(
         "latency": {},
         "throughput": {},
         "peak_rss_mb": {},
+        "peak_rss_mb_sequential": {},
     }
     common = [
         "--host",
@@ -376,6 +377,8 @@ def measure_size(
                     ).content,
                 )
                 shared.setdefault("openapi", client.get(server.url + "/api/openapi.json").content)
+        # Before any concurrent load: what one request at a time needs.
+        result["peak_rss_mb_sequential"][name] = server.peak_rss_mb()
         result["latency"][surface] = {
             "cold_seconds": cold,
             "ready_after_seconds": server.ready_after,

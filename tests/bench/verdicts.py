@@ -284,6 +284,8 @@ def table(results: Mapping[str, Any], bars: Sequence[Bar], write: Callable[[str]
     row("raw sqlite3 executemany s", "seeding", "raw_executemany_seconds")
     row("peak RSS MB mock_server", "peak_rss_mb", "mock_server")
     row("peak RSS MB gateway", "peak_rss_mb", "gateway")
+    row("  mock_server before wrk (sequential)", "peak_rss_mb_sequential", "mock_server")
+    row("  gateway before wrk (sequential)", "peak_rss_mb_sequential", "gateway")
     load = results.get("throughput", {})
     for name in ("bare", "prism"):
         value = _get(load, name, "ok_per_second")
