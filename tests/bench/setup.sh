@@ -2,7 +2,8 @@
 # Installs the benchmark's peers, never into the product's environment:
 #   wrk            from Debian's packages (apt-get), when it is missing;
 #   Stoplight Prism (@stoplight/prism-cli) from npm, into bench-results/prism;
-#   DuckDB, py-spy and pyinstrument from PyPI, into the venv bench-results/venv.
+#   DuckDB and py-spy (to profile the servers: run.py --profile) from PyPI, into the venv
+#   bench-results/venv.
 # Idempotent: what is already there is left alone. Usage: tests/bench/setup.sh [RESULTS_DIR]
 set -euo pipefail
 
@@ -39,7 +40,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "duckdb>=1.1" "py-spy>=0.3.14" "pyinstrument>=4.6"
+    "duckdb>=1.1" "py-spy>=0.3.14"
 
 echo "setup: wrk $(command -v wrk || echo missing);" \
     "prism $("$PRISM" --version 2>/dev/null || echo missing);" \
