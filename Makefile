@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo test test-postgres lint typecheck pytest bench clean
 
 install: $(STAMP)
 
@@ -30,6 +30,11 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+## The whole pytest suite against a throwaway PostgreSQL server (Debian's package, installed
+## when missing), started on 127.0.0.1 and removed afterwards.
+test-postgres: $(STAMP)
+	tests/postgres/with_postgres.sh $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis

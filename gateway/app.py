@@ -24,7 +24,7 @@ from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
 from gateway.graphql.schema import schema
 from gateway.settings import Settings
-from gateway.store.engine import create_engine, prepare_store, session_factory
+from gateway.store.engine import check_store, create_engine, session_factory
 
 API_KEY_HEADER = "X-Octopus-ApiKey"
 UNAUTHENTICATED = (
@@ -43,7 +43,7 @@ class Store:
     async def open(self) -> None:
         engine = create_engine(self.database_url)
         try:
-            await prepare_store(engine)
+            await check_store(engine)
         except BaseException:
             await engine.dispose()
             raise

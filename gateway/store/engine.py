@@ -1,37 +1,71 @@
 """The async engine: SQLite through aiosqlite by default, PostgreSQL through asyncpg by URL alone.
 
-`open_store` creates the tables of an empty database, refuses a store written by another schema
-version, and says when a store was left incomplete by an interrupted seed or import.
+The schema is Alembic's (`gateway.store.migrations`). `prepare_store` (tests, the seeder,
+`migrate`) brings an empty or older store to the current revision; `check_store` (the servers)
+changes nothing and refuses a store that is not at the current revision, or that an interrupted
+seed or import left incomplete.
+
+    StoreError                the store cannot be used as it is; the message says what to do
+     +-- UnmigratedStoreError  empty, or at an older revision: `python -m seed migrate` fixes it
+     +-- NewerStoreError       written by a newer version of Insights Gateway
+     +-- IncompleteStoreError  a seed or import stopped part way; the store must be reset
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Connection, MetaData, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.ext.asyncio import async_sessionmaker as _async_sessionmaker
-from sqlmodel import SQLModel
 
-from gateway.store.models import SCHEMA_VERSION, StoreInfo
+from gateway.store import migrations
+from gateway.store.models import StoreInfo
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/insights.db"
 
 SCHEMA_VERSION_KEY = "schema_version"
+"""Where stores made before migrations recorded their schema version (always "1")."""
 STATE_KEY = "state"
 COMPLETE = "complete"
+
+# Serializes migrations of one PostgreSQL database started by several processes at once.
+_MIGRATION_LOCK = 0x1A51_6475
+_LEGACY_REVISIONS = {"1": "0001"}
+"""The revision whose schema a pre-migration store of each schema version has."""
 
 
 class StoreError(Exception):
     """The store cannot be used as it is; the message says why and what to do."""
 
 
+class UnmigratedStoreError(StoreError):
+    """The database holds no store yet, or one at an older revision: migrating fixes it."""
+
+
+class NewerStoreError(StoreError):
+    """The store was written by a newer version of Insights Gateway."""
+
+
 class IncompleteStoreError(StoreError):
     """An earlier seed or import stopped part way; the store must be reset."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What `migrate` did: the revision before (None: no store) and after."""
+
+    before: str | None
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
 
 
 def create_engine(database_url: str = DEFAULT_DATABASE_URL, **options: Any) -> AsyncEngine:
@@ -48,11 +82,12 @@ def create_engine(database_url: str = DEFAULT_DATABASE_URL, **options: Any) -> A
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # First, so that switching to WAL waits for another connection's lock rather than failing.
+    cursor.execute("PRAGMA busy_timeout=30000")
     # WAL lets readers go on while a writer commits; NORMAL is durable at every checkpoint in WAL.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -61,37 +96,159 @@ def session_factory(engine: AsyncEngine) -> _async_sessionmaker[AsyncSession]:
     return _async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def prepare_store(engine: AsyncEngine, *, allow_incomplete: bool = False) -> None:
-    """Create the tables of an empty database; refuse a store of another schema version, and
-    (unless `allow_incomplete`) one that an interrupted seed or import left incomplete."""
+@dataclass(frozen=True)
+class _Found:
+    """What a database holds, as far as telling its store's revision goes."""
+
+    tables: frozenset[str]
+    revision: str | None
+    legacy_version: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tables - {migrations.VERSION_TABLE})
+
+    @property
+    def is_store(self) -> bool:
+        return migrations.VERSION_TABLE in self.tables or StoreInfo.__tablename__ in self.tables
+
+
+def _inspect(connection: Connection) -> _Found:
+    tables = frozenset(inspect(connection).get_table_names())
+    revision = migrations.current_revision(connection)
+    legacy = None
+    if revision is None and StoreInfo.__tablename__ in tables:
+        info = StoreInfo.__table__  # type: ignore[attr-defined]
+        legacy = connection.execute(
+            select(info.c.value).where(info.c.key == SCHEMA_VERSION_KEY)
+        ).scalar_one_or_none()
+    return _Found(tables, revision, legacy)
+
+
+def _refuse_unreadable(found: _Found, where: str) -> None:
+    """Raise for a database that no migration can bring to this version's schema."""
+    if found.revision is None and not found.empty and not found.is_store:
+        raise StoreError(
+            f"the database at {where} holds tables that are not an insights store; "
+            "point --database-url at an empty database or an insights store"
+        )
+    if found.revision is not None and found.revision not in migrations.known_revisions():
+        raise NewerStoreError(
+            f"the store at {where} is at schema revision {found.revision}, which this version "
+            f"of Insights Gateway does not know (it reads revision {migrations.head()}): "
+            "it was written by a newer version; run that version, or start again with "
+            "`python -m seed generate --reset`"
+        )
+    if found.revision is None and not found.empty and found.legacy_version not in _LEGACY_REVISIONS:
+        raise StoreError(
+            f"the store at {where} was written with schema version {found.legacy_version}, "
+            "which this version of Insights Gateway cannot migrate; export it with the version "
+            "that wrote it, or start again with `python -m seed generate --reset`"
+        )
+
+
+def _migrate(connection: Connection, where: str) -> Migration:
+    found = _inspect(connection)
+    _refuse_unreadable(found, where)
+    if found.revision is None and found.legacy_version is not None:
+        # A store made before migrations has exactly the schema of its version's revision.
+        migrations.stamp(connection, _LEGACY_REVISIONS[found.legacy_version])
+        info = StoreInfo.__table__  # type: ignore[attr-defined]
+        connection.execute(info.delete().where(info.c.key == SCHEMA_VERSION_KEY))
+    migrations.upgrade(connection)
+    return Migration(
+        before=found.revision or _LEGACY_REVISIONS.get(found.legacy_version or ""),
+        after=migrations.head(),
+    )
+
+
+async def migrate_store(engine: AsyncEngine) -> Migration:
+    """Bring an empty or older store to the current revision, in one transaction; refuse a
+    database that is not an insights store or a store written by a newer version."""
+    where = _describe(engine)
     async with engine.begin() as connection:
-        existing = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-        if not existing:
-            await connection.run_sync(SQLModel.metadata.create_all)
-            await _write_info(connection, SCHEMA_VERSION_KEY, str(SCHEMA_VERSION))
-            await _write_info(connection, STATE_KEY, COMPLETE)
-            return
-        if StoreInfo.__tablename__ not in existing:
-            raise StoreError(
-                f"the database at {_describe(engine)} holds tables that are not an insights store; "
-                "point --database-url at an empty database or an insights store"
-            )
-        info = await read_info(connection)
-        version = info.get(SCHEMA_VERSION_KEY)
-        if version != str(SCHEMA_VERSION):
-            raise StoreError(
-                f"the store at {_describe(engine)} was written with schema version {version}, "
-                f"and this version of Insights Gateway reads version {SCHEMA_VERSION}; "
-                "export it with the version that wrote it, or start again with `python -m seed "
-                "generate --reset`"
-            )
-        await connection.run_sync(SQLModel.metadata.create_all)
-        state = info.get(STATE_KEY, COMPLETE)
-        if state != COMPLETE and not allow_incomplete:
-            raise IncompleteStoreError(
-                f"the store at {_describe(engine)} is incomplete: {state}. "
-                "Run `python -m seed generate --reset` (or `import FILE --reset`) to start again"
-            )
+        await _lock_for_migration(connection)
+        return await connection.run_sync(_migrate, where)
+
+
+async def _lock_for_migration(connection: AsyncConnection) -> None:
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+        )
+    elif connection.dialect.name == "sqlite":
+        # The driver would leave DDL outside any transaction; take the write lock up front.
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def migrate(database_url: str) -> Migration:
+    """`python -m seed migrate`: create the store's tables, or bring them to this version."""
+    engine = create_engine(database_url)
+    try:
+        return await migrate_store(engine)
+    finally:
+        await engine.dispose()
+
+
+def _drop_and_migrate(connection: Connection, where: str) -> Migration:
+    found = _inspect(connection)
+    if not found.empty and not found.is_store:
+        _refuse_unreadable(found, where)
+    ours = {*migrations.TARGET_METADATA.tables, migrations.VERSION_TABLE}
+    present = MetaData()
+    present.reflect(connection, only=lambda name, _: name in ours)
+    present.drop_all(connection)
+    migrations.upgrade(connection)
+    return Migration(before=found.revision, after=migrations.head())
+
+
+async def reset_store(engine: AsyncEngine) -> Migration:
+    """Drop the store's tables (its revision too, even one this version does not know) and
+    create them afresh, in one transaction: for `--reset`. Other tables are left alone, and a
+    database that is not an insights store is refused."""
+    where = _describe(engine)
+    async with engine.begin() as connection:
+        await _lock_for_migration(connection)
+        return await connection.run_sync(_drop_and_migrate, where)
+
+
+async def prepare_store(engine: AsyncEngine, *, allow_incomplete: bool = False) -> None:
+    """Create or migrate the store (`migrate_store`), then refuse it (unless `allow_incomplete`)
+    when an interrupted seed or import left it incomplete."""
+    await migrate_store(engine)
+    await _check_state(engine, allow_incomplete=allow_incomplete)
+
+
+async def check_store(engine: AsyncEngine, *, allow_incomplete: bool = False) -> None:
+    """Refuse, changing nothing, a store that is not at the current revision, or (unless
+    `allow_incomplete`) one that an interrupted seed or import left incomplete. For servers."""
+    where = _describe(engine)
+    async with engine.connect() as connection:
+        found = await connection.run_sync(_inspect)
+    _refuse_unreadable(found, where)
+    head = migrations.head()
+    if found.revision != head:
+        what = (
+            "holds no insights store yet"
+            if found.empty
+            else f"holds a store at schema revision "
+            f"{found.revision or _LEGACY_REVISIONS.get(found.legacy_version or '')}, "
+            f"and this version of Insights Gateway reads revision {head}"
+        )
+        raise UnmigratedStoreError(
+            f"the database at {where} {what}; run `python -m seed migrate --database-url URL` "
+            "(or `python -m seed demo` for a demo store) first"
+        )
+    await _check_state(engine, allow_incomplete=allow_incomplete)
+
+
+async def _check_state(engine: AsyncEngine, *, allow_incomplete: bool) -> None:
+    state = await store_state(engine)
+    if state != COMPLETE and not allow_incomplete:
+        raise IncompleteStoreError(
+            f"the store at {_describe(engine)} is incomplete: {state}. "
+            "Run `python -m seed generate --reset` (or `import FILE --reset`) to start again"
+        )
 
 
 async def read_info(connection: AsyncConnection) -> dict[str, str]:
@@ -123,12 +280,16 @@ def _describe(engine: AsyncEngine) -> str:
 
 @asynccontextmanager
 async def opened_store(
-    database_url: str, *, allow_incomplete: bool = False, **options: Any
+    database_url: str, *, allow_incomplete: bool = False, migrate: bool = False, **options: Any
 ) -> AsyncIterator[AsyncEngine]:
-    """An engine on a prepared store, disposed of on exit."""
+    """An engine on a store at the current revision (`check_store`; with `migrate`, migrated
+    first by `prepare_store`), disposed of on exit."""
     engine = create_engine(database_url, **options)
     try:
-        await prepare_store(engine, allow_incomplete=allow_incomplete)
+        if migrate:
+            await prepare_store(engine, allow_incomplete=allow_incomplete)
+        else:
+            await check_store(engine, allow_incomplete=allow_incomplete)
         yield engine
     finally:
         await engine.dispose()

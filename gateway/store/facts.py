@@ -9,35 +9,42 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.insights.deployments import FINISHED_STATES, TaskState, outcome_of
+from gateway.insights.deployments import FINISHED_STATES, outcome_of
 from gateway.insights.facts import ChannelRelease, ReleaseHistory, StreamDeployment, stream_facts
+from gateway.store.bulk import execute_many_async, update_statement
 from gateway.store.models import Deployment, Release
 
 _BATCH = 20_000
 _FINISHED = sorted(state.value for state in FINISHED_STATES)
+_OUTCOMES = {
+    (state.value, guided): outcome_of(state, guided)
+    for state in FINISHED_STATES
+    for guided in (False, True)
+}
 
 _deployment = Deployment.__table__  # type: ignore[attr-defined]
 _release = Release.__table__  # type: ignore[attr-defined]
 
-_WRITE_FACTS = (
-    update(_deployment)
-    .where(_deployment.c.id == bindparam("deployment_id"))
-    .values(
-        previous_successful_deployment_id=bindparam("previous"),
-        time_since_previous_success=bindparam("since"),
-        lead_time=bindparam("lead"),
-        lead_time_release_id=bindparam("lead_release"),
-        time_to_recovery=bindparam("recovery"),
-        deployments_until_recovery=bindparam("attempts"),
-        recovered_from_deployment_id=bindparam("failed"),
-        recovered_from_release_id=bindparam("failed_release"),
-    )
+_FACT_COLUMNS = (
+    "previous_successful_deployment_id",
+    "time_since_previous_success",
+    "lead_time",
+    "lead_time_release_id",
+    "time_to_recovery",
+    "deployments_until_recovery",
+    "recovered_from_deployment_id",
+    "recovered_from_release_id",
 )
+_stream_key = itemgetter(0, 1, 2)
+
+Update = tuple[Any, ...]
+"""The facts columns' new values, then the deployment id."""
 
 
 async def refresh_facts(
@@ -48,7 +55,8 @@ async def refresh_facts(
 ) -> int:
     """Recompute the facts of every stream of these projects (all projects when None).
 
-    Returns how many deployments were written; `progress` is told the count of each batch.
+    Only deployments whose facts changed are written. Returns how many deployments were
+    written; `progress` is told the count of each batch.
     """
     if project_ids is None:
         projects: Sequence[int] = (
@@ -56,18 +64,19 @@ async def refresh_facts(
         )
     else:
         projects = sorted(set(project_ids))
+    statement = update_statement(connection.dialect, _deployment, _FACT_COLUMNS, "id")
     written = 0
-    pending: list[dict[str, Any]] = []
+    pending: list[Update] = []
     for project in sorted(projects):
         pending.extend(await _project_facts(connection, project))
         if len(pending) >= _BATCH:
-            written += await _write(connection, pending, progress)
+            written += await _write(connection, statement, pending, progress)
             pending = []
-    written += await _write(connection, pending, progress)
+    written += await _write(connection, statement, pending, progress)
     return written
 
 
-async def _project_facts(connection: AsyncConnection, project: int) -> list[dict[str, Any]]:
+async def _project_facts(connection: AsyncConnection, project: int) -> list[Update]:
     releases = await connection.execute(
         select(_release.c.id, _release.c.channel_id, _release.c.assembled).where(
             _release.c.project_id == project
@@ -88,6 +97,7 @@ async def _project_facts(connection: AsyncConnection, project: int) -> list[dict
             _deployment.c.task_state,
             _deployment.c.had_guided_failure,
             _deployment.c.release_id,
+            *(_deployment.c[column] for column in _FACT_COLUMNS),
         )
         .where(
             _deployment.c.project_id == project,
@@ -102,43 +112,45 @@ async def _project_facts(connection: AsyncConnection, project: int) -> list[dict
             _deployment.c.id,
         )
     )
-    updates: list[dict[str, Any]] = []
+    updates: list[Update] = []
     # NULL tenants sort first on SQLite and last on PostgreSQL; grouping needs only adjacency.
-    for (channel, _environment, _tenant), stream in groupby(rows, key=lambda row: row[:3]):
+    for (channel, _environment, _tenant), group in groupby(rows, key=_stream_key):
+        stream = list(group)
+        current = {row[3]: tuple(row[8:]) for row in stream}
         deployments = [
             StreamDeployment(
                 number=row[3],
                 completed=row[4],
-                outcome=outcome_of(TaskState(row[5]), bool(row[6])),
+                outcome=_OUTCOMES[(row[5], bool(row[6]))],
                 release=row[7],
             )
             for row in stream
         ]
         for facts in stream_facts(deployments, histories[channel]):
-            updates.append(
-                {
-                    "deployment_id": facts.deployment,
-                    "previous": facts.previous_successful_deployment,
-                    "since": facts.time_since_previous_success,
-                    "lead": facts.lead_time,
-                    "lead_release": facts.lead_time_release,
-                    "recovery": facts.time_to_recovery,
-                    "attempts": facts.deployments_until_recovery,
-                    "failed": facts.recovered_from_deployment,
-                    "failed_release": facts.recovered_from_release,
-                }
+            values = (
+                facts.previous_successful_deployment,
+                facts.time_since_previous_success,
+                facts.lead_time,
+                facts.lead_time_release,
+                facts.time_to_recovery,
+                facts.deployments_until_recovery,
+                facts.recovered_from_deployment,
+                facts.recovered_from_release,
             )
+            if current[facts.deployment] != values:
+                updates.append((*values, facts.deployment))
     return updates
 
 
 async def _write(
     connection: AsyncConnection,
-    updates: list[dict[str, Any]],
+    statement: str,
+    updates: list[Update],
     progress: Callable[[int], None] | None,
 ) -> int:
     if not updates:
         return 0
-    await connection.execute(_WRITE_FACTS, updates)
+    await execute_many_async(connection, statement, updates)
     if progress is not None:
         progress(len(updates))
     return len(updates)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, String, cast, func, select, update
+from sqlalchemy import BigInteger, Executable, String, cast, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.insights.errors import NotFound
@@ -144,19 +146,35 @@ async def _validate(
     )
 
 
-async def _advance_counter(session: AsyncSession, *, at_least: int) -> int:
-    """Bump the report id counter and return it, never below `at_least`.
+def _counter_if_absent(session: AsyncSession) -> Executable:
+    """INSERT of the report id counter at 0, doing nothing when it exists."""
+    row = {"key": _LAST_REPORT_ID, "value": "0"}
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(_info).values(row).on_conflict_do_nothing(index_elements=["key"])
+    return sqlite_insert(_info).values(row).on_conflict_do_nothing(index_elements=["key"])
 
-    The UPDATE comes first so that the transaction holds the write lock before it reads.
+
+async def _lock_report_writes(session: AsyncSession) -> None:
+    """Serialize report writes, before they read what validation and the id counter need.
+
+    On SQLite the INSERT (even one that does nothing) takes the database's write lock; on
+    PostgreSQL the counter row stays locked FOR UPDATE until commit, so that under READ COMMITTED
+    a writer that waited reads the names and the counter its predecessor committed.
     """
-    bumped = await session.execute(
+    await session.execute(_counter_if_absent(session))
+    await session.execute(
+        select(_info.c.value).where(_info.c.key == _LAST_REPORT_ID).with_for_update()
+    )
+
+
+async def _advance_counter(session: AsyncSession, *, at_least: int) -> int:
+    """Bump the report id counter (under `_lock_report_writes`) and return it, never below
+    `at_least`."""
+    await session.execute(
         update(_info)
         .where(_info.c.key == _LAST_REPORT_ID)
         .values(value=cast(cast(_info.c.value, BigInteger) + 1, String))
     )
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
-        await session.execute(_info.insert().values(key=_LAST_REPORT_ID, value=str(at_least)))
-        return at_least
     counter = int(
         await session.scalar(select(_info.c.value).where(_info.c.key == _LAST_REPORT_ID)) or 0
     )
@@ -170,15 +188,12 @@ async def _advance_counter(session: AsyncSession, *, at_least: int) -> int:
 
 async def _remember_used(session: AsyncSession, *, number: int) -> None:
     """Raise the report id counter to `number` when it is lower (or absent)."""
-    raised = await session.execute(
+    await session.execute(_counter_if_absent(session))
+    await session.execute(
         update(_info)
         .where(_info.c.key == _LAST_REPORT_ID, cast(_info.c.value, BigInteger) < number)
         .values(value=str(number))
     )
-    if raised.rowcount == 0 and (  # type: ignore[attr-defined]
-        await session.scalar(select(_info.c.key).where(_info.c.key == _LAST_REPORT_ID)) is None
-    ):
-        await session.execute(_info.insert().values(key=_LAST_REPORT_ID, value=str(number)))
 
 
 async def _next_report_id(session: AsyncSession) -> int:
@@ -189,6 +204,7 @@ async def _next_report_id(session: AsyncSession) -> int:
 
 async def create_report(session: AsyncSession, *, space_id: int, draft: ReportDraft) -> Report:
     """Validate and store a new report as `InsightsReports-N`; commits."""
+    await _lock_report_writes(session)
     await get_space(session, space_id=space_id)
     await _validate(session, space_id=space_id, draft=draft)
     row = InsightsReport(id=await _next_report_id(session), space_id=space_id, **_columns(draft))
@@ -206,6 +222,7 @@ async def update_report(
     body_report_id: str | None,
 ) -> Report:
     """Validate and replace a report's properties (its icon stays); commits."""
+    await _lock_report_writes(session)
     row = await _row(session, space_id=space_id, report_id=report_id)
     await _validate(
         session, space_id=space_id, draft=draft, report_id=report_id, body_report_id=body_report_id

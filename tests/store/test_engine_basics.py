@@ -26,16 +26,14 @@ async def test_new_store_is_complete_and_reopens(engine: AsyncEngine, database_u
         await again.dispose()
 
 
-async def test_store_of_another_schema_version_is_refused(
+async def test_store_of_another_schema_revision_is_refused(
     engine: AsyncEngine, database_url: str
 ) -> None:
     async with engine.begin() as connection:
-        await connection.execute(
-            text("UPDATE store_info SET value = '999' WHERE key = 'schema_version'")
-        )
+        await connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
     again = create_engine(database_url)
     try:
-        with pytest.raises(StoreError, match="schema version 999"):
+        with pytest.raises(StoreError, match="schema revision 0999"):
             await prepare_store(again)
     finally:
         await again.dispose()

@@ -1,0 +1,49 @@
+"""`create_app(settings)`: the mock Octopus server as a Starlette app (`uvicorn --factory`).
+
+Middleware, outermost first: the error boundary (a bug -> logged, generic 500), the API key
+guard (401), fault injection (`Prefer: delay=..., status=...`), then the routes, whose expected
+failures become Octopus error bodies in `errors.EXCEPTION_HANDLERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from gateway.settings import Settings
+from mock_server.admin import ADMIN_ROUTES
+from mock_server.auth import ApiKeyGuard
+from mock_server.docs import DOCS_ROUTES
+from mock_server.errors import EXCEPTION_HANDLERS, ErrorBoundary
+from mock_server.faults import FaultInjection
+from mock_server.resources import opened_resources
+from mock_server.routes import API_ROUTES
+
+DEFAULT_PORT = 8081
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The app; its lifespan opens the store named by `settings` and closes it on shutdown."""
+    settings = settings or Settings.from_env(port=DEFAULT_PORT)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with opened_resources(settings) as resources:
+            app.state.resources = resources
+            yield
+
+    app = Starlette(
+        routes=[*DOCS_ROUTES, *ADMIN_ROUTES, *API_ROUTES],
+        middleware=[
+            Middleware(ErrorBoundary),
+            Middleware(ApiKeyGuard, keys=settings.api_keys),
+            Middleware(FaultInjection),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,271 @@
+"""The OpenAPI 3.1 document of exactly the endpoints this server serves; its schemas, with the
+reference's samples as examples, are in `openapi_schemas`."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from mock_server.faults import MAX_DELAY_MS
+from mock_server.openapi_schemas import ref, reference_samples, schemas
+from mock_server.paging import DEFAULT_TAKE, MAX_INT
+
+__all__ = ["openapi_document", "reference_samples"]
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+
+
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+_UNAUTHORIZED = _error("No valid API key")
+_NOT_FOUND = _error("No such space or report")
+_BAD_REQUEST = _error("Bad input; one line per problem in Errors")
+
+_SPACE = {
+    "name": "spaceId",
+    "in": "path",
+    "required": True,
+    "description": "Id of the space",
+    "schema": {"type": "string", "pattern": "^Spaces-[1-9][0-9]{0,17}$"},
+    "example": "Spaces-1",
+}
+_REPORT = {
+    "name": "reportId",
+    "in": "path",
+    "required": True,
+    "description": "Id of the report",
+    "schema": {"type": "string", "pattern": "^InsightsReports-[1-9][0-9]{0,17}$"},
+    "example": "InsightsReports-1",
+}
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _paths() -> dict[str, Any]:
+    reports = "/api/{spaceId}/insights/reports"
+    report = reports + "/{reportId}"
+    paging = [
+        _query(
+            "skip",
+            "Number of items to skip",
+            {"type": "integer", "minimum": 0, "maximum": MAX_INT, "default": 0},
+        ),
+        _query(
+            "take",
+            "Number of items to take (the page size)",
+            {"type": "integer", "minimum": 0, "maximum": MAX_INT, "default": DEFAULT_TAKE},
+        ),
+    ]
+    metrics_parameters = [
+        _query(
+            "split",
+            "How to split the metrics (matched ignoring case)",
+            {
+                "type": "string",
+                "enum": [
+                    "None",
+                    "Project",
+                    "ProjectGroup",
+                    "Environment",
+                    "EnvironmentGroup",
+                    "Tenant",
+                    "TenantTagSet",
+                ],
+                "default": "None",
+            },
+        ),
+        _query(
+            "tenantTagSetId",
+            "The tag set to split on; required with split TenantTagSet, ignored otherwise",
+            {"type": "string"},
+        ),
+        _query(
+            "timeRange",
+            "The time period (matched ignoring case)",
+            {
+                "type": "string",
+                "enum": ["LastMonth", "LastQuarter", "LastYear"],
+                "default": "LastQuarter",
+            },
+        ),
+        _query(
+            "granularity",
+            "The interval length (matched ignoring case)",
+            {"type": "string", "enum": ["Daily", "Weekly", "Monthly"], "default": "Weekly"},
+        ),
+    ]
+    return {
+        "/api": {
+            "get": {
+                "operationId": "getRoot",
+                "summary": "The root document, with a link to the Insights reports",
+                "responses": {
+                    "200": _json("The root document", "RootDocument"),
+                    "401": _UNAUTHORIZED,
+                },
+            }
+        },
+        "/api/{spaceId}": {
+            "parameters": [_SPACE],
+            "get": {
+                "operationId": "getSpace",
+                "summary": "A space's home document",
+                "responses": {
+                    "200": _json("The space's links", "SpaceDocument"),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+        },
+        reports: {
+            "parameters": [_SPACE],
+            "get": {
+                "operationId": "listInsightsReports",
+                "summary": "A page of the space's Insights reports, by name",
+                "parameters": paging,
+                "responses": {
+                    "200": _json("A page of reports", "InsightsReportCollection"),
+                    "400": _BAD_REQUEST,
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+            "post": {
+                "operationId": "createInsightsReport",
+                "summary": "Create an Insights report",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("CreateReport")}},
+                },
+                "responses": {
+                    "201": _json("The new report", "InsightsReport"),
+                    "400": _BAD_REQUEST,
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+        },
+        report: {
+            "parameters": [_SPACE, _REPORT],
+            "get": {
+                "operationId": "getInsightsReport",
+                "summary": "An Insights report",
+                "responses": {
+                    "200": _json("The report", "InsightsReport"),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+            "put": {
+                "operationId": "updateInsightsReport",
+                "summary": "Update an Insights report",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("UpdateReport")}},
+                },
+                "responses": {
+                    "200": _json("The updated report", "InsightsReport"),
+                    "400": _BAD_REQUEST,
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+            "delete": {
+                "operationId": "deleteInsightsReport",
+                "summary": "Delete an Insights report",
+                "responses": {
+                    "200": {"description": "Deleted; the body is empty"},
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+        },
+        report + "/deployments": {
+            "parameters": [_SPACE, _REPORT],
+            "get": {
+                "operationId": "getInsightsReportDeployments",
+                "summary": "The report's streams and deployments: 12 whole months and this one",
+                "responses": {
+                    "200": _json("The streams", "Deployments"),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+        },
+        report + "/metrics": {
+            "parameters": [_SPACE, _REPORT],
+            "get": {
+                "operationId": "getInsightsReportMetrics",
+                "summary": "The report's aggregated metrics",
+                "parameters": metrics_parameters,
+                "responses": {
+                    "200": _json("The series", "Metrics"),
+                    "400": _BAD_REQUEST,
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+        },
+        report + "/logo": {
+            "parameters": [_SPACE, _REPORT],
+            "get": {
+                "operationId": "getInsightsReportLogo",
+                "summary": "The report's logo",
+                "responses": {
+                    "200": {
+                        "description": "An SVG image",
+                        "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+                    },
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                },
+            },
+        },
+    }
+
+
+DESCRIPTION = f"""The Octopus Deploy Insights REST API, served from an Insights Gateway store.
+
+Every operation needs an API key, in the `X-Octopus-ApiKey` header or the `apikey` query parameter.
+
+Fault injection: send `Prefer: delay=MS` (0 to {MAX_DELAY_MS}) to wait before the request is
+handled, and `Prefer: status=CODE` (400 to 599) to get that status with an Octopus error body
+instead; both may be combined (`Prefer: delay=500, status=503`). The answer carries
+`Preference-Applied`."""
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Octopus Deploy Insights API (mock)",
+            "version": "1.0.0",
+            "description": DESCRIPTION,
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"ApiKeyHeader": []}, {"ApiKeyQuery": []}],
+        "paths": _paths(),
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Octopus-ApiKey"},
+                "ApiKeyQuery": {"type": "apiKey", "in": "query", "name": "apikey"},
+            },
+        },
+    }

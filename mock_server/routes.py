@@ -1,0 +1,187 @@
+"""The Octopus Insights REST endpoints, each one unit of work on the store.
+
+Handlers translate between the wire and the core: they parse ids, paging, metrics parameters and
+bodies, call the store and the core, and shape the answer with `wire`. Validation, scope and
+aggregation live in the core, report storage in `gateway.store.reports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from gateway.insights.errors import NotFound
+from gateway.insights.ids import Kind, format_id, parse_id
+from gateway.insights.metrics import parse_metrics_query
+from gateway.insights.report import Report
+from gateway.store import reports as store
+from gateway.store.insights import report_metrics, report_streams
+from mock_server import wire
+from mock_server.bodies import parse_report_body
+from mock_server.logo import logo_svg
+from mock_server.paging import collection, parse_page
+from mock_server.resources import resources_of
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def query_values(request: Request) -> dict[str, str]:
+    """Query parameters by lower-cased name, the first of each (Octopus matches names ignoring
+    case)."""
+    values: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        values.setdefault(name.lower(), value)
+    return values
+
+
+def space_number(request: Request) -> int:
+    text = request.path_params["spaceId"]
+    number = parse_id(Kind.SPACE, text)
+    if number is None:
+        raise NotFound(f"There is no space with id {text}.")
+    return number
+
+
+def report_number(request: Request) -> int:
+    text = request.path_params["reportId"]
+    number = parse_id(Kind.INSIGHTS_REPORT, text)
+    if number is None:
+        raise NotFound(
+            f"There is no insights report with id {text} in {request.path_params['spaceId']}."
+        )
+    return number
+
+
+def ok(document: Mapping[str, object], status: int = 200) -> Response:
+    return JSONResponse(document, status_code=status)
+
+
+async def _report(session: AsyncSession, request: Request) -> Report:
+    return await store.get_report(
+        session, space_id=space_number(request), report_id=report_number(request)
+    )
+
+
+async def root(_request: Request) -> Response:
+    return ok(wire.root_document())
+
+
+async def space_home(request: Request) -> Response:
+    async with resources_of(request).sessions() as session:
+        space = await store.get_space(session, space_id=space_number(request))
+    return ok(wire.space_document(format_id(Kind.SPACE, space.id), space.name))
+
+
+async def list_reports(request: Request) -> Response:
+    page = parse_page(query_values(request))
+    space_id = space_number(request)
+    async with resources_of(request).sessions() as session:
+        total, reports = await store.list_reports(
+            session, space_id=space_id, skip=page.skip, take=page.take
+        )
+    return ok(
+        collection(
+            item_type="InsightsReport",
+            path=wire.reports_path(format_id(Kind.SPACE, space_id)),
+            page=page,
+            total=total,
+            items=[wire.report_resource(report) for report in reports],
+        )
+    )
+
+
+async def create_report(request: Request) -> Response:
+    space_id = space_number(request)
+    body = parse_report_body(await request.body())
+    async with resources_of(request).sessions() as session:
+        report = await store.create_report(session, space_id=space_id, draft=body.draft)
+    return ok(wire.report_resource(report), status=201)
+
+
+async def get_report(request: Request) -> Response:
+    async with resources_of(request).sessions() as session:
+        report = await _report(session, request)
+    return ok(wire.report_resource(report))
+
+
+async def update_report(request: Request) -> Response:
+    space_id, report_id = space_number(request), report_number(request)
+    body = parse_report_body(await request.body())
+    async with resources_of(request).sessions() as session:
+        report = await store.update_report(
+            session,
+            space_id=space_id,
+            report_id=report_id,
+            draft=body.draft,
+            body_report_id=body.id,
+        )
+    return ok(wire.report_resource(report))
+
+
+async def delete_report(request: Request) -> Response:
+    space_id, report_id = space_number(request), report_number(request)
+    async with resources_of(request).sessions() as session:
+        await store.delete_report(session, space_id=space_id, report_id=report_id)
+    return Response(status_code=200)
+
+
+async def report_deployments(request: Request) -> Response:
+    resources = resources_of(request)
+    async with resources.sessions() as session:
+        report = await _report(session, request)
+        streams = await report_streams(
+            await session.connection(), report=report, now=resources.clock()
+        )
+    return ok(wire.deployments_document(report, streams))
+
+
+async def metrics(request: Request) -> Response:
+    values = query_values(request)
+    resources = resources_of(request)
+    async with resources.sessions() as session:
+        report = await _report(session, request)
+        query = parse_metrics_query(
+            split=values.get("split"),
+            tenant_tag_set_id=values.get("tenanttagsetid"),
+            time_range=values.get("timerange"),
+            granularity=values.get("granularity"),
+        )
+        result = await report_metrics(
+            await session.connection(), report=report, query=query, now=resources.clock()
+        )
+    return ok(wire.metrics_document(result))
+
+
+async def logo(request: Request) -> Response:
+    async with resources_of(request).sessions() as session:
+        report = await _report(session, request)
+    return Response(logo_svg(report), media_type="image/svg+xml")
+
+
+REPORTS = "/api/{spaceId}/insights/reports"
+REPORT = REPORTS + "/{reportId}"
+
+
+def resource(path: str, **handlers: Endpoint) -> Route:
+    """One route per path, so that a wrong method is a 405 whose `Allow` names every method."""
+
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return Route(path, dispatch, methods=list(handlers), name=path)
+
+
+API_ROUTES = [
+    resource("/api", GET=root),
+    resource("/api/{spaceId}", GET=space_home),
+    resource(REPORTS, GET=list_reports, POST=create_report),
+    resource(REPORT, GET=get_report, PUT=update_report, DELETE=delete_report),
+    resource(REPORT + "/deployments", GET=report_deployments),
+    resource(REPORT + "/metrics", GET=metrics),
+    resource(REPORT + "/logo", GET=logo),
+]

@@ -1,0 +1,315 @@
+"""`python -m seed`: generate a realistic store, import or export a data file, or seed the demo.
+
+Exit codes: 0 done, 2 refused (bad input, or a store that needs --reset), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gateway.insights.ticks import format_timestamp
+from gateway.settings import add_store_arguments, settings_from_arguments
+from gateway.store.engine import (
+    DEFAULT_DATABASE_URL,
+    STATE_KEY,
+    StoreError,
+    create_engine,
+    opened_store,
+)
+from seed.datafile import TextOut, export_store
+from seed.generator import (
+    DEFAULT_DEPLOYMENTS,
+    DEFAULT_SEED,
+    HISTORY_MONTHS,
+    describe_generation,
+    generate_into,
+)
+from seed.importing import DataFileError, import_into, read_data_file
+from seed.lifecycle import ORIGIN_KEY, Interrupted, LoadSummary, SeedError
+from seed.progress import ProgressBars
+
+DEMO_ORIGIN = "seed demo"
+
+_LABELS = {
+    "space": "spaces",
+    "project_group": "project groups",
+    "project": "projects",
+    "channel": "channels",
+    "environment": "environments",
+    "tag_set": "tag sets",
+    "tag": "tags",
+    "tenant": "tenants",
+    "tenant_tag": "tenant tags",
+    "release": "releases",
+    "deployment": "deployments",
+    "insights_report": "insights reports",
+}
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m seed",
+        description="Fill an Insights Gateway store with Octopus data: generated, or from a file.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    generate = commands.add_parser(
+        "generate",
+        help="generate a believable, deterministic company history",
+        description=f"Generate {HISTORY_MONTHS} months of a company's Octopus history up to "
+        "--now. The same --seed, --deployments and --now always give the same data.",
+    )
+    add_store_arguments(generate)
+    generate.add_argument(
+        "--seed", type=_count, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
+    generate.add_argument(
+        "--deployments",
+        type=_count,
+        default=DEFAULT_DEPLOYMENTS,
+        metavar="N",
+        help=f"about how many deployments to make (default {DEFAULT_DEPLOYMENTS:,})",
+    )
+    _reset_and_quiet(generate)
+
+    load = commands.add_parser(
+        "import",
+        help="load a data file (SPEC.md) into the store",
+        description="Validate a data file whole and load it; nothing is written when it has "
+        "problems, and every problem is listed.",
+    )
+    load.add_argument("file", metavar="FILE", help="the data file, or - for standard input")
+    _database_argument(load)
+    _reset_and_quiet(load)
+
+    dump = commands.add_parser(
+        "export",
+        help="write the store as a data file",
+        description="Write the store's Octopus data as a data file; the same store always "
+        "gives the same bytes.",
+    )
+    dump.add_argument("file", metavar="FILE", help="where to write, or - for standard output")
+    _database_argument(dump)
+
+    demo = commands.add_parser(
+        "demo",
+        help="seed the demo store (replacing only a store the demo made)",
+        description=f"Generate the default demo ({DEFAULT_DEPLOYMENTS:,} deployments, seed "
+        f"{DEFAULT_SEED}) into the store. A store that holds other data is left alone.",
+    )
+    add_store_arguments(demo)
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL of the store (env INSIGHTS_DATABASE_URL; "
+        f"default {DEFAULT_DATABASE_URL})",
+    )
+
+
+def _reset_and_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="replace whatever the store holds (also an incomplete store or another schema)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+class _CtrlC:
+    """The first Ctrl-C asks the load to stop at its next batch, where it rolls back cleanly;
+    a second one stops at once (the database still rolls back; the store stays marked
+    incomplete)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, _signal: int, _frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print("\nstopping at the next batch (Ctrl-C again to stop at once)", file=sys.stderr)
+
+    def checked(self, progress: Callable[[int], None]) -> Callable[[int], None]:
+        def check(count: int) -> None:
+            if self.requested:
+                raise Interrupted
+            progress(count)
+
+        return check
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    ctrl_c = _CtrlC()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, ctrl_c) if in_main_thread else None
+    try:
+        if arguments.command == "export":
+            return _export(arguments)
+        return asyncio.run(_run(arguments, ctrl_c))
+    except Interrupted:
+        print("interrupted: the store keeps the data it had before", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(
+            "interrupted: the store is marked incomplete; run again with --reset",
+            file=sys.stderr,
+        )
+        return 130
+    except (SeedError, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except DataFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+async def _run(arguments: argparse.Namespace, ctrl_c: _CtrlC) -> int:
+    settings = settings_from_arguments(arguments)
+    url = settings.database_url
+    command = arguments.command
+    bars = ProgressBars(enabled=False if arguments.quiet else None)
+    engine = create_engine(url)
+    started = time.monotonic()
+    try:
+        if command == "import":
+            data = read_data_file(arguments.file)
+            summary = await import_into(
+                engine,
+                data,
+                reset=arguments.reset,
+                origin=f"seed import {arguments.file}",
+                progress=ctrl_c.checked(bars.phase("writing")),
+                facts_progress=ctrl_c.checked(bars.phase("facts", total=lambda: data.deployments)),
+            )
+            bars.close()
+            _print_summary(f"Imported {arguments.file} into {_safe(url)}", summary, started)
+            return 0
+        now = settings.clock()()
+        demo = command == "demo"
+        seed = DEFAULT_SEED if demo else arguments.seed
+        deployments = DEFAULT_DEPLOYMENTS if demo else arguments.deployments
+        written = [0]
+
+        def count(batch: int) -> None:
+            written[0] += batch
+            writing(batch)
+
+        writing = bars.phase("generating", total=lambda: deployments)
+        summary = await generate_into(
+            engine,
+            seed=seed,
+            deployments=deployments,
+            now=now,
+            reset=False if demo else arguments.reset,
+            origin=DEMO_ORIGIN
+            if demo
+            else describe_generation(seed=seed, deployments=deployments, now=now),
+            may_replace=_made_by_demo if demo else None,
+            refusal_hint=(
+                "the demo replaces only a store it made; point --database-url (or "
+                "INSIGHTS_DATABASE_URL) at another database, or replace this one with "
+                "`python -m seed generate --reset`"
+            )
+            if demo
+            else "run again with --reset to replace it",
+            progress=ctrl_c.checked(count),
+            facts_progress=ctrl_c.checked(bars.phase("facts", total=lambda: written[0])),
+        )
+        bars.close()
+        title = "Seeded the demo" if demo else "Generated"
+        _print_summary(
+            f"{title} (seed {seed}, about {deployments:,} deployments, {HISTORY_MONTHS} months "
+            f"to {format_timestamp(now)}) into {_safe(url)}",
+            summary,
+            started,
+        )
+        return 0
+    finally:
+        bars.close()
+        await engine.dispose()
+
+
+def _made_by_demo(info: dict[str, str]) -> bool:
+    return info.get(ORIGIN_KEY) == DEMO_ORIGIN or info.get(STATE_KEY, "").startswith(
+        f"{DEMO_ORIGIN} started"
+    )
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    url = settings_from_arguments(arguments).database_url
+    target: str = arguments.file
+    if target == "-":
+        counts = asyncio.run(_export_to(url, sys.stdout))
+        sys.stdout.flush()
+    else:
+        path = Path(target)
+        # Written beside the target and renamed, so a failed export leaves no half file.
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            try:
+                counts = asyncio.run(_export_to(url, handle))
+            except BaseException:
+                handle.close()
+                Path(handle.name).unlink(missing_ok=True)
+                raise
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # a temporary file starts private
+        os.replace(handle.name, path)
+    shown = ", ".join(f"{count:,} {name}" for name, count in counts.items() if count)
+    print(f"Exported {shown} to {target}", file=sys.stderr if target == "-" else sys.stdout)
+    return 0
+
+
+async def _export_to(url: str, out: TextOut) -> dict[str, int]:
+    async with opened_store(url) as engine:
+        return await export_store(engine, out)
+
+
+def _print_summary(title: str, summary: LoadSummary, started: float) -> None:
+    print(title)
+    width = max(len(label) for label in _LABELS.values())
+    for table, label in _LABELS.items():
+        print(f"  {label:<{width}}  {summary.counts.get(table, 0):>10,}")
+    print(f"  {'facts written':<{width}}  {summary.facts:>10,}")
+    print(f"Done in {time.monotonic() - started:.1f} s")
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

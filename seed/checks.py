@@ -1,0 +1,316 @@
+"""Field checks for the data file: each reads one property, records a problem naming the place
+and the value when it is wrong, and returns the value to store (None when wrong).
+
+The checker also remembers what earlier arrays defined (ids and the space each lives in), so
+that a reference can be checked to resolve inside the same space.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tzlocal import windows_tz
+
+from gateway.insights.ids import Kind, format_id, parse_id
+from gateway.insights.report import TenantMode
+from gateway.insights.ticks import TimestampError, parse_timestamp
+
+_NAME_LIMIT = 200
+_MODES = ", ".join(mode.value for mode in TenantMode)
+
+
+def known_time_zone(name: str) -> bool:
+    """A Windows (`AUS Eastern Standard Time`) or IANA (`Europe/London`) zone name."""
+    if name in windows_tz.win_tz:
+        return True
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _show(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
+class Checker:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.problems: list[str] = []
+        self.more = 0
+        self.spaces: set[int] = set()
+        self.owner: dict[Kind, dict[int, int]] = defaultdict(dict)
+        """Kind -> id number -> the number of the space it lives in."""
+        self.channel_project: dict[int, int] = {}
+        self.release_stream: dict[int, tuple[int, int]] = {}
+        """Release -> (project, channel)."""
+        self.tags: dict[int, set[str]] = {}
+        """Space -> canonical tag names."""
+        self._seen: dict[Kind, dict[int, str]] = defaultdict(dict)
+        self._names: dict[tuple[Kind, str], dict[str, str]] = defaultdict(dict)
+
+    def problem(self, where: str, message: str) -> None:
+        if len(self.problems) < self.limit:
+            self.problems.append(f"{where}: {message}")
+        else:
+            self.more += 1
+
+    def items(self, array: str, values: list[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+        for index, item in enumerate(values):
+            where = f"{array}[{index}]"
+            if isinstance(item, dict):
+                yield where, item
+            else:
+                self.problem(where, "must be an object")
+
+    # -- plain values ------------------------------------------------------------------------
+
+    def text(self, where: str, item: dict[str, Any], key: str) -> str | None:
+        value = item.get(key)
+        if value is None:
+            self.problem(f"{where}.{key}", "is required")
+        elif not isinstance(value, str) or not value.strip():
+            self.problem(f"{where}.{key}", f"{_show(value)} must be non-empty text")
+        else:
+            return value
+        return None
+
+    def optional_text(self, where: str, item: dict[str, Any], key: str) -> str | None:
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            self.problem(f"{where}.{key}", f"{_show(value)} must be text or null")
+            return None
+        return value
+
+    def integer(self, where: str, item: dict[str, Any], key: str, *, default: int) -> int | None:
+        value = item.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(f"{where}.{key}", f"{_show(value)} must be a whole number")
+            return None
+        return value
+
+    def boolean(self, where: str, item: dict[str, Any], key: str, *, default: bool) -> bool | None:
+        value = item.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(f"{where}.{key}", f"{_show(value)} must be true or false")
+            return None
+        return value
+
+    def timestamp(
+        self, where: str, item: dict[str, Any], key: str, *, nullable: bool = False
+    ) -> int | None:
+        value = item.get(key)
+        if value is None:
+            if not nullable:
+                self.problem(f"{where}.{key}", "is required")
+            return None
+        try:
+            return parse_timestamp(value)
+        except TimestampError as error:
+            self.problem(f"{where}.{key}", str(error))
+            return None
+
+    def choice(
+        self, where: str, item: dict[str, Any], key: str, kind: type[StrEnum], allowed: str
+    ) -> str | None:
+        value = item.get(key)
+        if value is None:
+            self.problem(f"{where}.{key}", f"is required (one of {allowed})")
+        elif value not in {member.value for member in kind}:
+            self.problem(f"{where}.{key}", f"{_show(value)} is not one of {allowed}")
+        else:
+            return str(value)
+        return None
+
+    # -- ids, names and references ---------------------------------------------------------
+
+    def own_id(self, where: str, item: dict[str, Any], kind: Kind) -> int | None:
+        value = item.get("Id")
+        number = parse_id(kind, value)
+        if number is None:
+            if value is None:
+                self.problem(f"{where}.Id", f"is required (like {kind.value}-1)")
+            else:
+                self.problem(f"{where}.Id", f"{_show(value)} is not an id like {kind.value}-1")
+            return None
+        first = self._seen[kind].get(number)
+        if first is not None:
+            self.problem(f"{where}.Id", f"{value} is also the id of {first}")
+            return None
+        self._seen[kind][number] = where
+        return number
+
+    def space(self, where: str, item: dict[str, Any]) -> int | None:
+        value = item.get("SpaceId")
+        number = parse_id(Kind.SPACE, value)
+        if number is None:
+            shown = "is required" if value is None else f"{_show(value)} is not a space id"
+            self.problem(f"{where}.SpaceId", shown)
+        elif number not in self.spaces:
+            self.problem(f"{where}.SpaceId", f"{value} does not exist")
+            return None
+        return number
+
+    def name(
+        self, where: str, item: dict[str, Any], key: str, *, scope: int | None, kind: Kind
+    ) -> str | None:
+        """A name unique (ignoring case) among its kind in its scope: the space, or for a
+        channel its project (`scope` None: the scope was wrong, uniqueness is not checked)."""
+        value = self.text(where, item, key)
+        if value is None:
+            return None
+        if len(value) > _NAME_LIMIT:
+            self.problem(
+                f"{where}.{key}", f"is {len(value)} characters long; the limit is {_NAME_LIMIT}"
+            )
+        if kind is Kind.SPACE or scope is not None:
+            label = (
+                ""
+                if kind is Kind.SPACE
+                else format_id(Kind.PROJECT if kind is Kind.CHANNEL else Kind.SPACE, scope or 0)
+            )
+            taken = self._names[(kind, label)]
+            first = taken.get(value.lower())
+            if first is not None:
+                inside = f" in {label}" if label else ""
+                self.problem(
+                    f"{where}.{key}", f"{_show(value)} is also the name of {first}{inside}"
+                )
+            else:
+                taken[value.lower()] = where
+        return value
+
+    def reference(
+        self,
+        where: str,
+        item: dict[str, Any],
+        key: str,
+        kind: Kind,
+        space: int | None,
+        *,
+        nullable: bool = False,
+    ) -> int | None:
+        value = item.get(key)
+        if value is None:
+            if not nullable:
+                self.problem(f"{where}.{key}", "is required")
+            return None
+        return self._resolve(f"{where}.{key}", value, kind, space)
+
+    def _resolve(self, where: str, value: object, kind: Kind, space: int | None) -> int | None:
+        number = parse_id(kind, value)
+        if number is None:
+            self.problem(where, f"{_show(value)} is not an id like {kind.value}-1")
+            return None
+        home = self.owner[kind].get(number)
+        if home is None:
+            inside = "" if space is None else f" in {format_id(Kind.SPACE, space)}"
+            self.problem(where, f"{value} does not exist{inside}")
+            return None
+        if space is not None and home != space:
+            self.problem(
+                where,
+                f"{value} does not exist in {format_id(Kind.SPACE, space)} "
+                f"(it is in {format_id(Kind.SPACE, home)})",
+            )
+            return None
+        return number
+
+    def id_list(
+        self, where: str, item: dict[str, Any], key: str, kind: Kind, space: int | None
+    ) -> list[str]:
+        values = self._list(where, item, key)
+        for index, value in enumerate(values):
+            self._resolve(f"{where}.{key}[{index}]", value, kind, space)
+        return [value for value in values if isinstance(value, str)]
+
+    def tag_list(
+        self, where: str, item: dict[str, Any], key: str, space: int | None
+    ) -> list[str] | None:
+        values = self._list(where, item, key)
+        known = self.tags.get(space or 0, set())
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            at = f"{where}.{key}[{index}]"
+            if not isinstance(value, str):
+                self.problem(at, f"{_show(value)} must be a tag's canonical name (Tag Set/Tag)")
+            elif space is not None and value not in known:
+                self.problem(at, f"{_show(value)} is not a tag of {format_id(Kind.SPACE, space)}")
+            elif value in seen:
+                self.problem(at, f"{_show(value)} appears twice")
+            seen.add(str(value))
+        return [value for value in values if isinstance(value, str)]
+
+    def _list(self, where: str, item: dict[str, Any], key: str) -> list[Any]:
+        value = item.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(f"{where}.{key}", f"{_show(value)} must be an array")
+            return []
+        return value
+
+    # -- insights reports -------------------------------------------------------------------
+
+    def report(self, where: str, item: dict[str, Any]) -> dict[str, Any]:
+        """A report, by the REST resource's rules; omitted properties take their defaults."""
+        number = self.own_id(where, item, Kind.INSIGHTS_REPORT)
+        space = self.space(where, item)
+        name = self.name(where, item, "Name", scope=space, kind=Kind.INSIGHTS_REPORT)
+        mode = item.get("TenantMode", TenantMode.TENANTED_AND_UNTENANTED.value)
+        if mode not in {member.value for member in TenantMode}:
+            self.problem(f"{where}.TenantMode", f"{_show(mode)} is not one of {_MODES}")
+        zone = item.get("TimeZone", "UTC")
+        if not isinstance(zone, str) or not known_time_zone(zone):
+            self.problem(
+                f"{where}.TimeZone", f"{_show(zone)} is not a Windows or IANA time zone name"
+            )
+        return {
+            "id": number,
+            "space_id": space,
+            "name": name,
+            "description": self.optional_text(where, item, "Description"),
+            "project_group_ids": self.id_list(
+                where, item, "ProjectGroupIds", Kind.PROJECT_GROUP, space
+            ),
+            "project_ids": self.id_list(where, item, "ProjectIds", Kind.PROJECT, space),
+            "tenant_ids": self.id_list(where, item, "TenantIds", Kind.TENANT, space),
+            "tenant_tags": self.tag_list(where, item, "TenantTags", space),
+            "tenant_mode": mode,
+            "environment_groups": self._environment_groups(where, item, space),
+            "time_zone": zone,
+            "icon_id": self.optional_text(where, item, "IconId"),
+            "icon_color": self.optional_text(where, item, "IconColor"),
+        }
+
+    def _environment_groups(
+        self, where: str, item: dict[str, Any], space: int | None
+    ) -> list[dict[str, Any]]:
+        groups: list[dict[str, Any]] = []
+        names: set[str] = set()
+        placed: dict[str, str] = {}
+        for index, group in enumerate(self._list(where, item, "EnvironmentGroups")):
+            at = f"{where}.EnvironmentGroups[{index}]"
+            if not isinstance(group, dict):
+                self.problem(at, "must be an object")
+                continue
+            name = self.text(at, group, "Name")
+            if name is not None:
+                if name.lower() in names:
+                    self.problem(f"{at}.Name", f"{_show(name)} is the name of another group")
+                names.add(name.lower())
+            environments = self.id_list(at, group, "Environments", Kind.ENVIRONMENT, space)
+            for environment in environments:
+                if environment in placed:
+                    self.problem(
+                        f"{at}.Environments", f"{environment} is also in {placed[environment]}"
+                    )
+                placed.setdefault(environment, at)
+            groups.append({"Name": name, "Environments": environments})
+        return groups

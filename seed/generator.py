@@ -1,0 +1,205 @@
+"""The generated company as rows: the catalogue first, then every project's history merged in
+time order, so that release and deployment ids grow with time as on a real Octopus server.
+
+Memory holds the catalogue and each project's work in flight, not the history: rows stream from
+the projects' simulations through the merge to the bulk writer.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.insights.ticks import format_timestamp
+from seed.calendar import months_before
+from seed.company import CompanyPlan, plan_company
+from seed.history import ProjectHistory
+from seed.lifecycle import LoadSummary, load_store
+from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
+from seed.writer import (
+    CHANNEL,
+    DEPLOYMENT,
+    ENVIRONMENT,
+    INSIGHTS_REPORT,
+    PROJECT,
+    PROJECT_GROUP,
+    SPACE,
+    TAG,
+    TAG_SET,
+    TENANT,
+    TENANT_TAG,
+    BulkWriter,
+    Row,
+)
+from seed.writer import RELEASE as RELEASE_TABLE
+
+HISTORY_MONTHS = 13
+DEFAULT_SEED = 1
+DEFAULT_DEPLOYMENTS = 20_000
+
+
+def plan(*, seed: int, deployments: int, now: int) -> CompanyPlan:
+    """The company for these settings; its history covers the 13 months before `now`."""
+    start = months_before(now, HISTORY_MONTHS)
+    return plan_company(seed=seed, deployments=deployments, start=start, now=now)
+
+
+def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
+    for space in company.spaces:
+        yield SPACE, {"id": space.id, "name": space.name}
+    for space in company.spaces:
+        for number, name in space.groups.items():
+            yield PROJECT_GROUP, {"id": number, "space_id": space.id, "name": name}
+        for order, (name, number) in enumerate(space.environments.items()):
+            row = {"id": number, "space_id": space.id, "name": name, "sort_order": order}
+            yield ENVIRONMENT, row
+        for number, name, tags in space.tag_sets:
+            yield TAG_SET, {"id": number, "space_id": space.id, "name": name}
+            for position, tag in enumerate(tags):
+                canonical = f"{name}/{tag}"
+                row = {
+                    "tag_set_id": number,
+                    "position": position,
+                    "name": tag,
+                    "canonical_name": canonical,
+                }
+                yield TAG, row
+        for tenant in space.tenants:
+            yield TENANT, {"id": tenant.id, "space_id": space.id, "name": tenant.name}
+            for position, canonical in enumerate(tenant.tags):
+                yield (
+                    TENANT_TAG,
+                    {"tenant_id": tenant.id, "position": position, "canonical_name": canonical},
+                )
+        for project in space.projects:
+            yield (
+                PROJECT,
+                {
+                    "id": project.id,
+                    "space_id": space.id,
+                    "name": project.name,
+                    "project_group_id": project.group_id,
+                },
+            )
+            for channel in project.channels:
+                yield (
+                    CHANNEL,
+                    {
+                        "id": channel.id,
+                        "space_id": space.id,
+                        "project_id": project.id,
+                        "name": channel.name,
+                        "is_default": channel.kind == "default",
+                    },
+                )
+        for report in space.reports:
+            yield INSIGHTS_REPORT, dict(report)
+
+
+def history_events(company: CompanyPlan) -> Iterator[Event]:
+    """Every project's events, merged in time order."""
+    histories = [
+        ProjectHistory(project, seed=company.seed, start=company.start, now=company.now)
+        for project in company.projects
+    ]
+    return heapq.merge(*histories, key=lambda event: event[:4])
+
+
+def history_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
+    """Releases and deployments with ids given in time order."""
+    releases = deployments = 0
+    for event in history_events(company):
+        record = event[4]
+        if event[1] == RELEASE:
+            assert isinstance(record, ReleaseRecord)
+            releases += 1
+            record.id = releases
+            yield RELEASE_TABLE, _release_row(record)
+        else:
+            assert isinstance(record, DeploymentRecord)
+            deployments += 1
+            yield DEPLOYMENT, _deployment_row(deployments, record)
+
+
+def _release_row(release: ReleaseRecord) -> Row:
+    return {
+        "id": release.id,
+        "space_id": release.project.space_id,
+        "project_id": release.project.id,
+        "channel_id": release.channel.id,
+        "version": release.version,
+        "assembled": release.assembled,
+    }
+
+
+def _deployment_row(number: int, deployment: DeploymentRecord) -> Row:
+    release = deployment.release
+    return {
+        "id": number,
+        "space_id": release.project.space_id,
+        "release_id": release.id,
+        "project_id": release.project.id,
+        "channel_id": release.channel.id,
+        "environment_id": deployment.environment_id,
+        "tenant_id": deployment.tenant_id,
+        "task_state": deployment.state.value,
+        "had_guided_failure": deployment.guided,
+        "queue_time": deployment.queued,
+        "start_time": deployment.started,
+        "completed_time": deployment.completed,
+    }
+
+
+def write_company(
+    connection: Connection,
+    company: CompanyPlan,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Write the whole company through a synchronous connection; rows written per table."""
+    writer = BulkWriter(connection, progress=progress)
+    for table, row in catalogue_rows(company):
+        writer.add(table, row)
+    for table, row in history_rows(company):
+        writer.add(table, row)
+    writer.flush()
+    return writer.counts
+
+
+def describe_generation(*, seed: int, deployments: int, now: int) -> str:
+    return f"seed generate --seed {seed} --deployments {deployments} --now {format_timestamp(now)}"
+
+
+async def generate_into(
+    engine: AsyncEngine,
+    *,
+    seed: int = DEFAULT_SEED,
+    deployments: int = DEFAULT_DEPLOYMENTS,
+    now: int,
+    reset: bool = True,
+    origin: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    facts_progress: Callable[[int], None] | None = None,
+    may_replace: Callable[[dict[str, str]], bool] | None = None,
+    refusal_hint: str = "run again with --reset to replace it",
+) -> LoadSummary:
+    """Replace the store's data (with `reset`) by the generated company for `seed`, about
+    `deployments` deployments over the 13 months before `now` (ticks); facts are current when
+    it returns. The same seed, deployments and now always give the same data."""
+    company = plan(seed=seed, deployments=deployments, now=now)
+    return await load_store(
+        engine,
+        origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
+        fill=lambda connection: _discard(write_company(connection, company, progress=progress)),
+        reset=reset,
+        may_replace=may_replace,
+        facts_progress=facts_progress,
+        refusal_hint=refusal_hint,
+    )
+
+
+def _discard(_counts: dict[str, int]) -> None:
+    return None

@@ -1,0 +1,173 @@
+"""Filling a store safely: refuse a store that has data unless told to reset, and never leave a
+silently half-written one.
+
+A load marks the store incomplete (committed on its own), then clears and writes everything,
+facts included, in one transaction, and marks the store complete. Stopped by an error (or by
+`Interrupted` from a progress callback, which is how Ctrl-C stops it), the transaction rolls
+back and the old mark is put back: the old data stays. Killed outright, the database still rolls
+the transaction back, and the mark names the run that did not finish until a run with `--reset`
+replaces the store. (Ctrl-C does not cancel the asyncio task: a cancelled aiosqlite connection
+can leave the next statement waiting forever.)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, MetaData, func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import SQLModel
+
+from gateway.insights.ticks import format_timestamp
+from gateway.store.engine import (
+    COMPLETE,
+    SCHEMA_VERSION_KEY,
+    STATE_KEY,
+    StoreError,
+    mark_state,
+    prepare_store,
+    read_info,
+)
+from gateway.store.facts import refresh_facts
+from gateway.store.models import SCHEMA_VERSION, StoreInfo
+from seed.writer import DATA_TABLES
+
+ORIGIN_KEY = "origin"
+"""What wrote the store's data: `seed demo`, `seed generate --seed 1 ...`, `seed import ...`."""
+
+Fill = Callable[[Connection], None]
+"""Writes the data through a synchronous connection inside the load's transaction."""
+
+
+class SeedError(Exception):
+    """An expected refusal: the message says what is wrong and what to do."""
+
+
+class Interrupted(Exception):
+    """Raised by a progress callback to stop a load at a batch boundary; the load rolls back."""
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    counts: dict[str, int]
+    """Rows per table after the load."""
+    seconds: float
+    facts: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+async def load_store(
+    engine: AsyncEngine,
+    *,
+    origin: str,
+    fill: Fill,
+    reset: bool,
+    may_replace: Callable[[dict[str, str]], bool] | None = None,
+    facts_progress: Callable[[int], None] | None = None,
+    refusal_hint: str = "run again with --reset to replace it",
+) -> LoadSummary:
+    """Fill the store with `fill`; refuse a store that has data (or is incomplete) unless
+    `reset`, or unless `may_replace(store_info)` says the data may go; a refusal ends with
+    `refusal_hint`."""
+    started = time.monotonic()
+    await _prepare(engine, reset=reset)
+    async with engine.connect() as connection:
+        info = await read_info(connection)
+        counts = await _counts(connection)
+    replaceable = reset or (may_replace is not None and may_replace(info))
+    state = info.get(STATE_KEY, COMPLETE)
+    where = describe(engine)
+    if state != COMPLETE and not replaceable:
+        raise SeedError(f"the store at {where} is incomplete: {state}; {refusal_hint}")
+    if any(counts.values()) and not replaceable:
+        raise SeedError(
+            f"the store at {where} already holds data ({describe_counts(counts)}); {refusal_hint}"
+        )
+    await mark_state(engine, f"{origin} started at {_now()} did not finish")
+    facts = 0
+    try:
+        async with engine.begin() as connection:
+            if any(counts.values()):
+                await connection.run_sync(_clear)
+            await connection.run_sync(fill)
+            facts = await refresh_facts(connection, progress=facts_progress)
+            await _set_origin(connection, origin)
+    except Exception:
+        # The transaction rolled back: the old data is whole again, and so is its old mark.
+        await mark_state(engine, state)
+        raise
+    await mark_state(engine, COMPLETE)
+    async with engine.connect() as connection:
+        final = await _counts(connection)
+    return LoadSummary(counts=final, seconds=time.monotonic() - started, facts=facts)
+
+
+async def _prepare(engine: AsyncEngine, *, reset: bool) -> None:
+    """Prepare the store; with `reset`, a store of another schema version is dropped and made
+    again (never a database that is not an insights store)."""
+    try:
+        await prepare_store(engine, allow_incomplete=True)
+    except StoreError:
+        if not reset or not await _is_other_version(engine):
+            raise
+        async with engine.begin() as connection:
+            await connection.run_sync(_drop_store_tables)
+        await prepare_store(engine, allow_incomplete=True)
+
+
+async def _is_other_version(engine: AsyncEngine) -> bool:
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        if StoreInfo.__tablename__ not in tables:
+            return False
+        version = (await read_info(connection)).get(SCHEMA_VERSION_KEY)
+        return version != str(SCHEMA_VERSION)
+
+
+def _drop_store_tables(connection: Connection) -> None:
+    ours = set(SQLModel.metadata.tables)
+    present = MetaData()
+    present.reflect(connection, only=lambda name, _: name in ours)
+    present.drop_all(connection)
+
+
+def _clear(connection: Connection) -> None:
+    for table in reversed(DATA_TABLES):
+        connection.execute(table.delete())
+
+
+async def _counts(connection: AsyncConnection) -> dict[str, int]:
+    counts = {}
+    for table in DATA_TABLES:
+        counts[table.name] = (
+            await connection.execute(select(func.count()).select_from(table))
+        ).scalar_one()
+    return counts
+
+
+async def _set_origin(connection: AsyncConnection, origin: str) -> None:
+    table = StoreInfo.__table__  # type: ignore[attr-defined]
+    await connection.execute(table.delete().where(table.c.key == ORIGIN_KEY))
+    await connection.execute(table.insert().values(key=ORIGIN_KEY, value=origin))
+
+
+def describe(engine: AsyncEngine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    shown = [
+        f"{counts.get(name, 0):,} {label}"
+        for name, label in (
+            ("space", "spaces"),
+            ("project", "projects"),
+            ("deployment", "deployments"),
+        )
+    ]
+    return ", ".join(shown)
+
+
+def _now() -> str:
+    return format_timestamp(time.time_ns() // 100)

@@ -1,0 +1,39 @@
+"""What a project's history yields: releases and deployments, ordered as events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.insights.deployments import TaskState
+from seed.company import ChannelPlan, ProjectPlan
+
+RELEASE, DEPLOYMENT = 0, 1
+
+
+@dataclass(slots=True)
+class ReleaseRecord:
+    project: ProjectPlan
+    channel: ChannelPlan
+    version: str
+    assembled: int
+    sequence: int
+    """Creation order within the project."""
+    fix: bool = False
+    id: int = 0
+    """Given by the generator when the release is written."""
+
+
+@dataclass(slots=True)
+class DeploymentRecord:
+    release: ReleaseRecord
+    environment_id: int
+    tenant_id: int | None
+    state: TaskState
+    guided: bool
+    queued: int
+    started: int | None
+    completed: int | None
+
+
+Event = tuple[int, int, int, int, "ReleaseRecord | DeploymentRecord"]
+"""(time, RELEASE or DEPLOYMENT, project id, sequence, record): a total, deterministic order."""
