@@ -64,6 +64,11 @@ def seeded_store(
         recorded = json.loads(record.read_text(encoding="utf-8"))
         return SeededStore(path, deployments, float(recorded["seed_seconds"]), reused=True)
     record.unlink(missing_ok=True)
+    # Stores of the same parameters written by other code are stale: keep only this one.
+    prefix = name.rsplit("-", 1)[0] + "-"
+    for stale in folder.glob(prefix + "*"):
+        if not stale.name.startswith(name):
+            stale.unlink()
     command = [
         str(python),
         "-m",
