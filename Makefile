@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-postgres fuzz lint typecheck pytest clean
+.PHONY: install demo test test-postgres fuzz bench lint typecheck pytest clean
 
 install: $(STAMP)
 
@@ -40,5 +40,11 @@ test-postgres: $(STAMP)
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest -m slow tests/mock_server/test_fuzz.py
 
+## Benchmarks against DuckDB, a bare Starlette route and Prism (peers installed under
+## bench-results/, never into .venv). Options: make bench BENCH_ARGS="--sizes 100000".
+bench: $(STAMP)
+	tests/bench/setup.sh bench-results
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) data bench-results .pytest_cache .mypy_cache .ruff_cache .hypothesis
