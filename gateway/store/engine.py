@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, c
 from sqlalchemy.ext.asyncio import async_sessionmaker as _async_sessionmaker
 
 from gateway.store import migrations
+from gateway.store.generation import bump_generation
 from gateway.store.models import StoreInfo
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/insights.db"
@@ -246,6 +247,8 @@ async def mark_state(engine: AsyncEngine, state: str) -> None:
     under way)."""
     async with engine.begin() as connection:
         await _write_info(connection, STATE_KEY, state)
+        # Whatever the state changes around (a seed, an import) changes the data.
+        await bump_generation(connection)
 
 
 async def store_state(engine: AsyncEngine) -> str:

@@ -18,6 +18,7 @@ from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id
 from gateway.insights.report import EnvironmentGroup, Report, ReportDraft, TenantMode
 from gateway.insights.validation import validate_report
+from gateway.store.generation import bump_generation
 from gateway.store.insights import load_catalogue
 from gateway.store.models import InsightsReport, Space, StoreInfo
 
@@ -209,6 +210,7 @@ async def create_report(session: AsyncSession, *, space_id: int, draft: ReportDr
     await _validate(session, space_id=space_id, draft=draft)
     row = InsightsReport(id=await _next_report_id(session), space_id=space_id, **_columns(draft))
     session.add(row)
+    await bump_generation(session)
     await session.commit()
     return report_from_row(row)
 
@@ -229,6 +231,7 @@ async def update_report(
     )
     for name, value in _columns(draft).items():
         setattr(row, name, value)
+    await bump_generation(session)
     await session.commit()
     return report_from_row(row)
 
@@ -238,6 +241,7 @@ async def delete_report(session: AsyncSession, *, space_id: int, report_id: int)
     # The counter keeps the deleted number, so that the next report cannot take it again.
     await _remember_used(session, number=row.id)
     await session.delete(row)
+    await bump_generation(session)
     await session.commit()
 
 
@@ -252,5 +256,6 @@ async def set_report_icon(
     row = await _row(session, space_id=space_id, report_id=report_id)
     row.icon_id = icon_id
     row.icon_color = icon_color
+    await bump_generation(session)
     await session.commit()
     return report_from_row(row)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.errors import Invalid, NotFound
 from gateway.insights.report import EnvironmentGroup, ReportDraft, TenantMode
 from gateway.store.engine import session_factory
+from gateway.store.generation import read_generation
 from gateway.store.models import Environment, InsightsReport, Project, ProjectGroup, Space
 from gateway.store.reports import (
     create_report,
@@ -167,3 +168,27 @@ async def test_report_of_another_space_is_not_found(sessions) -> None:  # type: 
             await get_report(session, space_id=2, report_id=1)
         with pytest.raises(NotFound, match="Spaces-9"):
             await list_reports(session, space_id=9, skip=0, take=30)
+
+
+async def test_every_write_raises_the_generation(sessions) -> None:  # type: ignore[no-untyped-def]
+    async def generation() -> int:
+        async with sessions() as session:
+            return await read_generation(session)
+
+    before = await generation()
+    async with sessions() as session:
+        await create_report(session, space_id=1, draft=draft("one"))
+    after_create = await generation()
+    async with sessions() as session:
+        await update_report(
+            session, space_id=1, report_id=1, draft=draft("two"), body_report_id=None
+        )
+    after_update = await generation()
+    async with sessions() as session:
+        with pytest.raises(Invalid):
+            await create_report(session, space_id=1, draft=draft("two"))
+    after_failure = await generation()
+    async with sessions() as session:
+        await delete_report(session, space_id=1, report_id=1)
+    after_delete = await generation()
+    assert before < after_create < after_update == after_failure < after_delete
