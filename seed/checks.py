@@ -27,6 +27,7 @@ from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.ticks import TimestampError, parse_timestamp
 
 _NAME_LIMIT = 200
+_INT_LOW, _INT_HIGH = -(2**31), 2**31 - 1
 
 
 @dataclass
@@ -130,6 +131,12 @@ class Checker:
         value = item.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(f"{where}.{key}", f"{_show(value)} must be a whole number")
+            return None
+        if not _INT_LOW <= value <= _INT_HIGH:
+            # The store's integer columns are 32-bit on PostgreSQL; SQLite would overflow later.
+            self.problem(
+                f"{where}.{key}", f"{value} must be a whole number from {_INT_LOW} to {_INT_HIGH}"
+            )
             return None
         return value
 

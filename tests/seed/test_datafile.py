@@ -267,6 +267,12 @@ def test_a_broken_file_lists_every_problem() -> None:
             id="tenant-mode",
         ),
         pytest.param(
+            lambda d: d["Environments"][0].update(SortOrder=2**31),
+            "Environments[0].SortOrder: 2147483648 must be a whole number from -2147483648 to "
+            "2147483647",
+            id="sort-order-beyond-32-bits",
+        ),
+        pytest.param(
             lambda d: d["Channels"][0].update(ProjectId="Projects-1x"),
             'Channels[0].ProjectId: "Projects-1x" is not an id like Projects-1',
             id="malformed-id",
