@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-postgres lint typecheck pytest bench clean
+.PHONY: install demo test test-postgres fuzz bench lint typecheck pytest clean
 
 install: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## Seed a demo store (SQLite under ./data) and run it.
 demo: $(STAMP)
-	$(BIN)/python -m seed demo
+	$(BIN)/python -m seed demo --serve
 
 ## ruff, mypy and the whole pytest suite.
 test: lint typecheck pytest
@@ -36,5 +36,15 @@ pytest: $(STAMP)
 test-postgres: $(STAMP)
 	tests/postgres/with_postgres.sh $(BIN)/pytest
 
+## A long schemathesis run against the mock server (FUZZ_EXAMPLES cases per operation).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest -m slow tests/mock_server/test_fuzz.py
+
+## Benchmarks against DuckDB, a bare Starlette route and Prism (peers installed under
+## bench-results/, never into .venv). Options: make bench BENCH_ARGS="--sizes 100000".
+bench: $(STAMP)
+	tests/bench/setup.sh bench-results
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) data bench-results .pytest_cache .mypy_cache .ruff_cache .hypothesis

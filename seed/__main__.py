@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gateway.insights.ticks import format_timestamp
-from gateway.settings import add_store_arguments, settings_from_arguments
+from gateway.settings import add_store_arguments, parse_port, settings_from_arguments
 from gateway.store.engine import (
     DEFAULT_DATABASE_URL,
     STATE_KEY,
@@ -27,6 +27,7 @@ from gateway.store.engine import (
     opened_store,
 )
 from seed.datafile import TextOut, export_store
+from seed.demo import serve_demo
 from seed.generator import (
     DEFAULT_DEPLOYMENTS,
     DEFAULT_SEED,
@@ -127,6 +128,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_store_arguments(demo)
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help="then run the mock server and the gateway on it until Ctrl-C (what `make demo` does)",
+    )
+    demo.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        help="with --serve: the key both servers accept (env INSIGHTS_API_KEYS; default: a "
+        "random key, printed)",
+    )
+    demo.add_argument("--host", help="with --serve: the address to listen on (default 127.0.0.1)")
+    demo.add_argument(
+        "--gateway-port", type=parse_port, default=8080, help="with --serve (default 8080)"
+    )
+    demo.add_argument(
+        "--mock-port", type=parse_port, default=8081, help="with --serve (default 8081)"
+    )
     return parser
 
 
@@ -180,6 +200,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(arguments)
         if arguments.command == "migrate":
             return asyncio.run(_migrate(arguments))
+        if arguments.command == "demo" and arguments.serve:
+            seeded = asyncio.run(_run(arguments, ctrl_c))
+            if seeded != 0:
+                return seeded
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            return serve_demo(
+                settings_from_arguments(arguments),
+                gateway_port=arguments.gateway_port,
+                mock_port=arguments.mock_port,
+            )
         return asyncio.run(_run(arguments, ctrl_c))
     except Interrupted:
         print("interrupted: the store keeps the data it had before", file=sys.stderr)

@@ -1,0 +1,58 @@
+"""`make bench` in its smoke mode (2k deployments, 1 s of wrk), so that the benchmark cannot rot.
+
+Peers installed by `tests/bench/setup.sh` are used when present; without DuckDB the sanity check
+runs against the harness's plain Python computation, so it always compares two answers.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_smoke_run_writes_every_figure_and_agrees_with_the_peer(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.bench.run", "--smoke", "--results", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    results = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+
+    assert results["machine"]["cores"] >= 1
+    assert results["versions"]["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert results["versions"]["strawberry-graphql"]
+    size = results["sizes"]["2000"]
+    assert size["deployments"] > 0
+    assert size["report"]["deployments_in_scope"] > 0
+    # The gateway's metrics equal the peer's (DuckDB, or the plain computation) figure by figure.
+    assert size["sanity"]["series"] > 0
+    assert size["sanity"]["compared"] > 100
+    assert size["sanity"]["mismatches"] == 0, size["sanity"]["examples"]
+    for surface in ("rest", "graphql"):
+        latency = size["latency"][surface]
+        assert latency["cold_seconds"] > 0
+        assert 0 < latency["warm"]["min_seconds"] <= latency["warm"]["median_seconds"]
+        assert latency["response_bytes"] > 1000
+    assert size["seeding"]["seconds"] > 0
+    assert size["seeding"]["raw_executemany_seconds"] > 0
+    assert size["seeding"]["rows"]["deployment"] == size["deployments"]
+    assert size["peak_rss_mb"]["mock_server"] > 10
+    assert size["peak_rss_mb"]["gateway"] > 10
+    if shutil.which("wrk"):
+        for target in ("rest_reports", "rest_metrics", "graphql_reports", "graphql_metrics"):
+            assert size["throughput"][target]["requests"] > 0, target
+        assert results["throughput"]["bare"]["ok_per_second"] > 0
+    names = [bar["bar"] for bar in results["bars"]]
+    assert any(name.startswith("3. GraphQL / REST") for name in names)
+    assert any(name.startswith("5. peak RSS") for name in names)
+    assert all(bar["passed"] in (True, False, None) for bar in results["bars"])
+    assert "FAIL" in completed.stdout or "PASS" in completed.stdout
