@@ -1,14 +1,66 @@
-"""The admin surface for test suites, outside `/api` and behind the same key: health, reset."""
+"""The admin surface for test suites, outside `/api` and behind the same key: health, reset.
+
+    GET  /admin/health   the store's state and the server's clock
+    POST /admin/reset    replace the store's data: `{"Seed": 1, "Deployments": 2000, "Now": "..."}`
+                         generates the seeder's company, `{"DataFile": {...}}` loads a data file
+
+These routes are not in `/api/openapi.json` (they are not Octopus's API); the README documents
+them. A reset checks its whole body (and the data file) before writing anything, answers 400
+with every problem otherwise, and replaces the data in one transaction, so that a failure leaves
+the old store. The server keeps nothing derived from the store between requests, so the next
+request already sees the new data.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from gateway.insights.ticks import format_timestamp
+from gateway.insights.ticks import TimestampError, format_timestamp, parse_timestamp
 from gateway.store.engine import store_state
+from mock_server.bodies import json_type, parse_json
+from mock_server.errors import bad_request
 from mock_server.resources import resources_of
+from seed.generator import DEFAULT_DEPLOYMENTS, describe_generation, generate_into
+from seed.importing import DataFileError, import_into, parse_document
+from seed.lifecycle import LoadSummary
+
+MAX_DEPLOYMENTS = 1_000_000
+"""A reset generates in the server's process; more than this is a job for `python -m seed`."""
+
+DATA_FILE_ORIGIN = "admin reset: data file"
+
+COUNTED = (
+    ("Spaces", "space"),
+    ("ProjectGroups", "project_group"),
+    ("Projects", "project"),
+    ("Channels", "channel"),
+    ("Environments", "environment"),
+    ("TagSets", "tag_set"),
+    ("Tags", "tag"),
+    ("Tenants", "tenant"),
+    ("TenantTags", "tenant_tag"),
+    ("Releases", "release"),
+    ("Deployments", "deployment"),
+    ("InsightsReports", "insights_report"),
+)
+"""The answer's count names (the data file's, plus tags and tenant tags) and their tables."""
+
+Load = Callable[[AsyncEngine], Awaitable[LoadSummary]]
+
+
+@dataclass(frozen=True)
+class ResetPlan:
+    origin: str
+    """What wrote the store, as `python -m seed` records it."""
+    load: Load
 
 
 async def health(request: Request) -> Response:
@@ -25,6 +77,98 @@ async def health(request: Request) -> Response:
     )
 
 
+async def reset(request: Request) -> Response:
+    """Replace the store's data as the body says; the counts of what it now holds."""
+    resources = resources_of(request)
+    plan = parse_reset(await request.body(), now=resources.clock())
+    async with resources.reset_lock:
+        summary = await plan.load(resources.engine)
+    return JSONResponse(
+        {
+            "Origin": plan.origin,
+            "Counts": {name: summary.counts.get(table, 0) for name, table in COUNTED},
+        }
+    )
+
+
+def parse_reset(raw: bytes, *, now: int) -> ResetPlan:
+    """The reset a body asks for; a 400 lists every problem (the data file's included).
+
+    Exactly one of `Seed` (with optional `Deployments`, default 20,000, and `Now`, default
+    the server's clock) or `DataFile`. Unknown properties are ignored; `null` is omitted.
+    """
+    body = parse_json(raw)
+    if not isinstance(body, dict):
+        raise bad_request(f"The request body must be a JSON object, not {json_type(body)}.")
+    given = {key: value for key, value in body.items() if value is not None}
+    if "Seed" in given and "DataFile" in given:
+        raise bad_request("Give Seed or DataFile, not both.")
+    if "Seed" not in given and "DataFile" not in given:
+        raise bad_request("Give Seed (with Deployments and Now, both optional) or DataFile.")
+    if "DataFile" in given:
+        return _data_file_plan(given)
+    return _generation_plan(given, now=now)
+
+
+def _generation_plan(body: Mapping[str, Any], *, now: int) -> ResetPlan:
+    problems: list[str] = []
+    seed = _whole_number(body, "Seed", 0, None, problems)
+    deployments = _whole_number(body, "Deployments", 0, MAX_DEPLOYMENTS, problems)
+    text = body.get("Now")
+    if text is not None:
+        try:
+            now = parse_timestamp(text)
+        except TimestampError:
+            problems.append(
+                f"Now must be an ISO 8601 timestamp with a time zone, like "
+                f"2026-11-26T12:00:00Z; {json.dumps(text)} is not one."
+            )
+    if problems or seed is None:
+        raise bad_request(*problems)
+    count = DEFAULT_DEPLOYMENTS if deployments is None else deployments
+    origin = describe_generation(seed=seed, deployments=count, now=now)
+
+    async def load(engine: AsyncEngine) -> LoadSummary:
+        return await generate_into(
+            engine, seed=seed, deployments=count, now=now, reset=True, origin=origin
+        )
+
+    return ResetPlan(origin, load)
+
+
+def _data_file_plan(body: Mapping[str, Any]) -> ResetPlan:
+    extra = [key for key in ("Deployments", "Now") if key in body]
+    if extra:
+        raise bad_request(
+            f"{' and '.join(extra)} go{'es' if len(extra) == 1 else ''} with Seed; "
+            "a DataFile brings its own data."
+        )
+    try:
+        data = parse_document(body["DataFile"], source="DataFile")
+    except DataFileError as error:
+        raise bad_request(*error.problems) from None
+
+    async def load(engine: AsyncEngine) -> LoadSummary:
+        return await import_into(engine, data, reset=True, origin=DATA_FILE_ORIGIN)
+
+    return ResetPlan(DATA_FILE_ORIGIN, load)
+
+
+def _whole_number(
+    body: Mapping[str, Any], name: str, low: int, high: int | None, problems: list[str]
+) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if whole and value >= low and (high is None or value <= high):
+        return int(value)
+    allowed = f"from {low:,} to {high:,}" if high is not None else f"of {low} or more"
+    problems.append(f"{name} must be a whole number {allowed}, not {json.dumps(value)}.")
+    return None
+
+
 ADMIN_ROUTES: list[BaseRoute] = [
     Route("/admin/health", health, methods=["GET"]),
+    Route("/admin/reset", reset, methods=["POST"]),
 ]

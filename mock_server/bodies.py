@@ -43,7 +43,7 @@ def _text(body: Mapping[str, Any], name: str, problems: list[str]) -> str | None
     value = body.get(name)
     if value is None or isinstance(value, str):
         return value
-    problems.append(f"{name} must be a string, not {_json_type(value)}.")
+    problems.append(f"{name} must be a string, not {json_type(value)}.")
     return None
 
 
@@ -51,7 +51,7 @@ def _texts(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.append(f"{where} must be an array of strings, not {_json_type(value)}.")
+        problems.append(f"{where} must be an array of strings, not {json_type(value)}.")
         return ()
     wrong = [item for item in value if not isinstance(item, str)]
     if wrong:
@@ -64,24 +64,24 @@ def _groups(value: Any, problems: list[str]) -> tuple[EnvironmentGroup, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.append(f"EnvironmentGroups must be an array of objects, not {_json_type(value)}.")
+        problems.append(f"EnvironmentGroups must be an array of objects, not {json_type(value)}.")
         return ()
     groups = []
     for index, item in enumerate(value):
         where = f"EnvironmentGroups[{index}]"
         if not isinstance(item, dict):
-            problems.append(f"{where} must be an object, not {_json_type(item)}.")
+            problems.append(f"{where} must be an object, not {json_type(item)}.")
             continue
         name = item.get("Name")
         if not isinstance(name, str):
-            problems.append(f"{where}.Name must be a string, not {_json_type(name)}.")
+            problems.append(f"{where}.Name must be a string, not {json_type(name)}.")
             name = ""
         environments = _texts(item.get("Environments"), f"{where}.Environments", problems)
         groups.append(EnvironmentGroup(name, environments))
     return tuple(groups)
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -103,7 +103,7 @@ def parse_report_body(raw: bytes) -> ReportBody:
     """
     body = parse_json(raw)
     if not isinstance(body, dict):
-        raise bad_request(f"The request body must be a JSON object, not {_json_type(body)}.")
+        raise bad_request(f"The request body must be a JSON object, not {json_type(body)}.")
     problems: list[str] = []
     space_id = _text(body, "SpaceId", problems)
     report_id = _text(body, "Id", problems)

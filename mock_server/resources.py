@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -20,6 +21,8 @@ class Resources:
     sessions: async_sessionmaker[AsyncSession]
     """One session per request; closing it rolls back whatever was not committed."""
     clock: Callable[[], int]
+    reset_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """One admin reset at a time: a second waits rather than racing the first's writes."""
 
 
 @asynccontextmanager

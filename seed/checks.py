@@ -1,8 +1,9 @@
 """Field checks for the data file: each reads one property, records a problem naming the place
 and the value when it is wrong, and returns the value to store (None when wrong).
 
-The checker also remembers what earlier arrays defined (ids and the space each lives in), so
-that a reference can be checked to resolve inside the same space.
+The checker also remembers what earlier arrays defined (ids and the space each lives in, and
+each space's catalogue as the core sees it), so that a reference can be checked to resolve
+inside the same space and a report can be checked by the core's validator.
 """
 
 from __future__ import annotations
@@ -10,29 +11,46 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tzlocal import windows_tz
-
+from gateway.insights.catalogue import (
+    EnvironmentInfo,
+    ProjectGroupInfo,
+    ProjectInfo,
+    SpaceCatalogue,
+    TagSetInfo,
+    TenantInfo,
+)
 from gateway.insights.ids import Kind, format_id, parse_id
-from gateway.insights.report import TenantMode
 from gateway.insights.ticks import TimestampError, parse_timestamp
 
 _NAME_LIMIT = 200
-_MODES = ", ".join(mode.value for mode in TenantMode)
+_INT_LOW, _INT_HIGH = -(2**31), 2**31 - 1
 
 
-def known_time_zone(name: str) -> bool:
-    """A Windows (`AUS Eastern Standard Time`) or IANA (`Europe/London`) zone name."""
-    if name in windows_tz.win_tz:
-        return True
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
+@dataclass
+class SpaceHoldings:
+    """What one space of the file holds so far: the catalogue reports refer to, and the names of
+    its reports (a later report's name must differ from these)."""
+
+    project_groups: dict[int, ProjectGroupInfo] = field(default_factory=dict)
+    projects: dict[int, ProjectInfo] = field(default_factory=dict)
+    environments: dict[int, EnvironmentInfo] = field(default_factory=dict)
+    tenants: dict[int, TenantInfo] = field(default_factory=dict)
+    tag_sets: dict[int, TagSetInfo] = field(default_factory=dict)
+    report_names: list[str] = field(default_factory=list)
+
+    def catalogue(self, space_id: int) -> SpaceCatalogue:
+        return SpaceCatalogue(
+            space_id=space_id,
+            project_groups=self.project_groups,
+            projects=self.projects,
+            environments=self.environments,
+            tenants=self.tenants,
+            tag_sets=self.tag_sets,
+        )
 
 
 def _show(value: object) -> str:
@@ -52,6 +70,8 @@ class Checker:
         """Release -> (project, channel)."""
         self.tags: dict[int, set[str]] = {}
         """Space -> canonical tag names."""
+        self.held: defaultdict[int, SpaceHoldings] = defaultdict(SpaceHoldings)
+        """Space -> what it holds, for the report validator."""
         self._seen: dict[Kind, dict[int, str]] = defaultdict(dict)
         self._names: dict[tuple[Kind, str], dict[str, str]] = defaultdict(dict)
 
@@ -60,6 +80,11 @@ class Checker:
             self.problems.append(f"{where}: {message}")
         else:
             self.more += 1
+
+    @property
+    def found(self) -> int:
+        """How many problems were found so far, listed or not."""
+        return len(self.problems) + self.more
 
     def items(self, array: str, values: list[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         for index, item in enumerate(values):
@@ -88,10 +113,30 @@ class Checker:
             return None
         return value
 
+    def texts(self, where: str, item: dict[str, Any], key: str) -> tuple[str, ...] | None:
+        """An array of text; absent or null is empty."""
+        values = item.get(key)
+        if values is None:
+            return ()
+        if not isinstance(values, list):
+            self.problem(f"{where}.{key}", f"{_show(values)} must be an array")
+            return None
+        wrong = [value for value in values if not isinstance(value, str)]
+        if wrong:
+            self.problem(f"{where}.{key}", f"{_show(wrong[0])} must be text")
+            return None
+        return tuple(values)
+
     def integer(self, where: str, item: dict[str, Any], key: str, *, default: int) -> int | None:
         value = item.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(f"{where}.{key}", f"{_show(value)} must be a whole number")
+            return None
+        if not _INT_LOW <= value <= _INT_HIGH:
+            # The store's integer columns are 32-bit on PostgreSQL; SQLite would overflow later.
+            self.problem(
+                f"{where}.{key}", f"{value} must be a whole number from {_INT_LOW} to {_INT_HIGH}"
+            )
             return None
         return value
 
@@ -222,14 +267,6 @@ class Checker:
             return None
         return number
 
-    def id_list(
-        self, where: str, item: dict[str, Any], key: str, kind: Kind, space: int | None
-    ) -> list[str]:
-        values = self._list(where, item, key)
-        for index, value in enumerate(values):
-            self._resolve(f"{where}.{key}[{index}]", value, kind, space)
-        return [value for value in values if isinstance(value, str)]
-
     def tag_list(
         self, where: str, item: dict[str, Any], key: str, space: int | None
     ) -> list[str] | None:
@@ -255,62 +292,3 @@ class Checker:
             self.problem(f"{where}.{key}", f"{_show(value)} must be an array")
             return []
         return value
-
-    # -- insights reports -------------------------------------------------------------------
-
-    def report(self, where: str, item: dict[str, Any]) -> dict[str, Any]:
-        """A report, by the REST resource's rules; omitted properties take their defaults."""
-        number = self.own_id(where, item, Kind.INSIGHTS_REPORT)
-        space = self.space(where, item)
-        name = self.name(where, item, "Name", scope=space, kind=Kind.INSIGHTS_REPORT)
-        mode = item.get("TenantMode", TenantMode.TENANTED_AND_UNTENANTED.value)
-        if mode not in {member.value for member in TenantMode}:
-            self.problem(f"{where}.TenantMode", f"{_show(mode)} is not one of {_MODES}")
-        zone = item.get("TimeZone", "UTC")
-        if not isinstance(zone, str) or not known_time_zone(zone):
-            self.problem(
-                f"{where}.TimeZone", f"{_show(zone)} is not a Windows or IANA time zone name"
-            )
-        return {
-            "id": number,
-            "space_id": space,
-            "name": name,
-            "description": self.optional_text(where, item, "Description"),
-            "project_group_ids": self.id_list(
-                where, item, "ProjectGroupIds", Kind.PROJECT_GROUP, space
-            ),
-            "project_ids": self.id_list(where, item, "ProjectIds", Kind.PROJECT, space),
-            "tenant_ids": self.id_list(where, item, "TenantIds", Kind.TENANT, space),
-            "tenant_tags": self.tag_list(where, item, "TenantTags", space),
-            "tenant_mode": mode,
-            "environment_groups": self._environment_groups(where, item, space),
-            "time_zone": zone,
-            "icon_id": self.optional_text(where, item, "IconId"),
-            "icon_color": self.optional_text(where, item, "IconColor"),
-        }
-
-    def _environment_groups(
-        self, where: str, item: dict[str, Any], space: int | None
-    ) -> list[dict[str, Any]]:
-        groups: list[dict[str, Any]] = []
-        names: set[str] = set()
-        placed: dict[str, str] = {}
-        for index, group in enumerate(self._list(where, item, "EnvironmentGroups")):
-            at = f"{where}.EnvironmentGroups[{index}]"
-            if not isinstance(group, dict):
-                self.problem(at, "must be an object")
-                continue
-            name = self.text(at, group, "Name")
-            if name is not None:
-                if name.lower() in names:
-                    self.problem(f"{at}.Name", f"{_show(name)} is the name of another group")
-                names.add(name.lower())
-            environments = self.id_list(at, group, "Environments", Kind.ENVIRONMENT, space)
-            for environment in environments:
-                if environment in placed:
-                    self.problem(
-                        f"{at}.Environments", f"{environment} is also in {placed[environment]}"
-                    )
-                placed.setdefault(environment, at)
-            groups.append({"Name": name, "Environments": environments})
-        return groups

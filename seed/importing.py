@@ -18,11 +18,20 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.insights.catalogue import (
+    EnvironmentInfo,
+    ProjectGroupInfo,
+    ProjectInfo,
+    TagInfo,
+    TagSetInfo,
+    TenantInfo,
+)
 from gateway.insights.deployments import FINISHED_STATES, TaskState
 from gateway.insights.ids import Kind
 from seed.checks import Checker
 from seed.datafile import ARRAYS, FORMAT_VERSION
 from seed.lifecycle import LoadSummary, load_store
+from seed.report_checks import check_report
 from seed.writer import (
     CHANNEL,
     DEPLOYMENT,
@@ -141,9 +150,7 @@ class _Reader:
         self._releases(arrays["Releases"])
         self._deployments(arrays["Deployments"])
         for where, item in check.items("InsightsReports", arrays["InsightsReports"]):
-            row = check.report(where, item)
-            if row is not None:
-                self.add(INSIGHTS_REPORT, row)
+            self.add(INSIGHTS_REPORT, check_report(check, where, item))
 
     def _named(self, array: str, arrays: dict[str, list[Any]], kind: Kind, table: Any) -> None:
         """Items with an id, a space and a name unique in the space (projects: and a group)."""
@@ -160,6 +167,15 @@ class _Reader:
                 row["project_group_id"] = group
             if number is not None and space is not None:
                 check.owner[kind][number] = space
+                held = check.held[space]
+                if kind is Kind.PROJECT_GROUP:
+                    held.project_groups[number] = ProjectGroupInfo(number, name or "")
+                elif kind is Kind.ENVIRONMENT:
+                    order = row["sort_order"] or 0
+                    held.environments[number] = EnvironmentInfo(number, name or "", order)
+                elif kind is Kind.PROJECT:
+                    group = row["project_group_id"] or 0
+                    held.projects[number] = ProjectInfo(number, name or "", group)
             self.add(table, row)
 
     def _tag_sets(self, items: list[Any]) -> None:
@@ -196,6 +212,11 @@ class _Reader:
                      "canonical_name": canonical}
                 )  # fmt: skip
             if number is not None and space is not None and name is not None:
+                check.held[space].tag_sets[number] = TagSetInfo(
+                    number,
+                    name,
+                    tuple(TagInfo(row["name"], row["canonical_name"]) for row in rows),
+                )
                 self.add(TAG_SET, {"id": number, "space_id": space, "name": name})
                 for row in rows:
                     self.add(TAG, row)
@@ -209,6 +230,9 @@ class _Reader:
             tags = check.tag_list(where, item, "TenantTags", space)
             if number is not None and space is not None:
                 check.owner[Kind.TENANT][number] = space
+                check.held[space].tenants[number] = TenantInfo(
+                    number, name or "", tuple(tags or ())
+                )
             if number is not None and space is not None and name is not None and tags is not None:
                 self.add(TENANT, {"id": number, "space_id": space, "name": name})
                 for position, canonical in enumerate(tags):

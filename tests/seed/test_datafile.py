@@ -210,8 +210,8 @@ def test_a_broken_file_lists_every_problem() -> None:
             "(it is in Spaces-2)",
             'Deployments[2].TaskState: "Done" is not one of Queued, Executing, Cancelling, '
             "Success, Failed, Canceled, TimedOut",
-            'InsightsReports[0].TimeZone: "Mars/Olympus" is not a Windows or IANA time zone name',
-            "InsightsReports[0].ProjectIds[0]: Projects-7 does not exist in Spaces-1",
+            "InsightsReports[0]: TimeZone 'Mars/Olympus' is not a Windows or IANA time zone name.",
+            "InsightsReports[0]: The ProjectIds entry 'Projects-7' is not a project in Spaces-1.",
         ]
     )
 
@@ -257,14 +257,20 @@ def test_a_broken_file_lists_every_problem() -> None:
                     {"Name": "live", "Environments": ["Environments-1"]},
                 ]
             ),
-            'InsightsReports[0].EnvironmentGroups[1].Name: "live" is the name of another group',
+            "InsightsReports[0]: The environment group name 'live' is used more than once.",
             id="environment-group-names",
         ),
         pytest.param(
             lambda d: d["InsightsReports"][0].update(TenantMode="Some"),
-            'InsightsReports[0].TenantMode: "Some" is not one of Untenanted, Tenanted, '
-            "TenantedAndUntenanted",
+            "InsightsReports[0]: The TenantMode 'Some' is not valid; it should be one of "
+            "'Untenanted', 'Tenanted', 'TenantedAndUntenanted'.",
             id="tenant-mode",
+        ),
+        pytest.param(
+            lambda d: d["Environments"][0].update(SortOrder=2**31),
+            "Environments[0].SortOrder: 2147483648 must be a whole number from -2147483648 to "
+            "2147483647",
+            id="sort-order-beyond-32-bits",
         ),
         pytest.param(
             lambda d: d["Channels"][0].update(ProjectId="Projects-1x"),
