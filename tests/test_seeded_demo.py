@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,14 @@ from gateway.insights.catalogue import (
     TagSetInfo,
     TenantInfo,
 )
-from gateway.insights.deployments import Outcome
+from gateway.insights.deployments import Outcome, TaskState
 from gateway.insights.metrics import Metrics, MetricsQuery, Split, TimeRange
+from gateway.insights.streams import DeploymentView, StreamView
+from gateway.insights.ticks import datetime_from_ticks, ticks_from_datetime
+from gateway.insights.timezones import resolve_time_zone
 from gateway.store.engine import create_engine
-from gateway.store.insights import report_metrics
-from tests.insights.reference import Row, reference_metrics
+from gateway.store.insights import report_metrics, report_streams
+from tests.insights.reference import Row, _in_scope, reference_metrics
 from tests.seeded import (
     NOW,
     SeededReport,
@@ -107,6 +111,7 @@ class Demo:
     rows: dict[int, list[Row]]
     """Reference rows of each space."""
     reports: list[SeededReport]
+    channel_names: dict[int, str]
 
 
 async def _read_demo(url: str) -> Demo:
@@ -149,6 +154,7 @@ async def _read_demo(url: str) -> Demo:
                 space, completed, state, guided, *rest = row
                 reference_rows[space].append(Row(completed, _outcome(state, guided), *rest))
             catalogues = await _catalogues(rows)
+            channel_names = dict(await rows("SELECT id, name FROM channel"))
     finally:
         await engine.dispose()
     return Demo(
@@ -160,6 +166,7 @@ async def _read_demo(url: str) -> Demo:
         catalogues=catalogues,
         rows=dict(reference_rows),
         reports=await seeded_reports(url),
+        channel_names=channel_names,
     )
 
 
@@ -384,3 +391,129 @@ async def test_every_report_metrics_match_the_reference(
     assert not wrong, f"{len(wrong)} of {compared} differ:\n" + "\n".join(wrong)
     assert compared >= len(demo.reports) * 3
     assert counted > 0
+
+
+# Every report's streams (`/deployments`) against a scan of the raw deployments.
+
+
+def _name_order(name: str) -> tuple[str, str]:
+    return (name.casefold(), name)
+
+
+def expected_streams(demo: Demo, seeded: SeededReport) -> list[StreamView]:
+    """SPEC.md's `/deployments`: the shown deployments in scope completed from the local midnight
+    of the 1st of the month twelve months before now's local month, to now; streams ordered by
+    project, channel, environment and tenant name (untenanted first)."""
+    report = seeded.report
+    space = space_number(report)
+    catalogue = demo.catalogues[space]
+    zone = resolve_time_zone(report.time_zone)
+    local_now = datetime_from_ticks(NOW).astimezone(zone)
+    start = ticks_from_datetime(datetime(local_now.year - 1, local_now.month, 1, tzinfo=zone))
+    grouped: dict[tuple[int, int, int, int | None], list[RawDeployment]] = defaultdict(list)
+    for deployment in demo.deployments:
+        release = demo.releases[deployment.release_id]
+        row = Row(
+            deployment.completed,
+            _outcome(deployment.task_state, deployment.had_guided_failure),
+            release.project_id,
+            deployment.environment_id,
+            deployment.tenant_id,
+        )
+        if release.project_id not in catalogue.projects or not start <= row.completed <= NOW:
+            continue
+        if _in_scope(row, report, catalogue, MetricsQuery()):
+            key = (release.project_id, release.channel_id, row.environment_id, row.tenant_id)
+            grouped[key].append(deployment)
+
+    def version(release: int | None) -> str | None:
+        return None if release is None else demo.releases[release].version
+
+    streams = []
+    for (project, channel, environment, tenant), deployments in grouped.items():
+        views = []
+        for d in sorted(deployments, key=lambda d: (d.completed, d.id)):
+            previous, since, lead, lead_release, recovery, failures, failed, failed_release = (
+                d.facts
+            )
+            views.append(
+                DeploymentView(
+                    id=d.id,
+                    release_version=demo.releases[d.release_id].version,
+                    task_state=TaskState(d.task_state),
+                    completed=d.completed,
+                    had_guided_failure=bool(d.had_guided_failure),
+                    lead_time=lead,
+                    lead_time_from_version=version(lead_release),
+                    time_since_previous_success=since,
+                    previous_successful_deployment_id=previous,
+                    time_to_recovery=recovery,
+                    deployments_until_recovery=failures,
+                    recovered_from_deployment_id=failed,
+                    recovered_from_release_version=version(failed_release),
+                )
+            )
+        streams.append(
+            StreamView(
+                project_id=project,
+                project_name=catalogue.projects[project].name,
+                channel_id=channel,
+                channel_name=demo.channel_names[channel],
+                environment_id=environment,
+                environment_name=catalogue.environments[environment].name,
+                tenant_id=tenant,
+                tenant_name=None if tenant is None else catalogue.tenants[tenant].name,
+                deployments=tuple(views),
+            )
+        )
+    return sorted(
+        streams,
+        key=lambda s: (
+            _name_order(s.project_name),
+            _name_order(s.channel_name),
+            _name_order(s.environment_name),
+            s.tenant_name is not None,
+            _name_order(s.tenant_name or ""),
+        ),
+    )
+
+
+async def test_every_report_streams_match_a_scan_of_the_deployments(demo: Demo) -> None:
+    engine = create_engine(demo.url)
+    wrong: list[str] = []
+    shown = 0
+    try:
+        async with engine.connect() as connection:
+            for seeded in demo.reports:
+                core = await report_streams(connection, report=seeded.report, now=NOW)
+                expected = expected_streams(demo, seeded)
+                shown += sum(len(s.deployments) for s in expected)
+                if core != expected:
+                    wrong.append(_stream_difference(seeded, core, expected))
+    finally:
+        await engine.dispose()
+    assert not wrong, "\n".join(wrong)
+    assert shown > 1_000
+
+
+def _stream_difference(
+    seeded: SeededReport, core: list[StreamView], expected: list[StreamView]
+) -> str:
+    def key(stream: StreamView) -> tuple[Any, ...]:
+        return (
+            stream.project_name,
+            stream.channel_name,
+            stream.environment_name,
+            stream.tenant_name,
+        )
+
+    name = seeded.report.name
+    if [key(s) for s in core] != [key(s) for s in expected]:
+        return f"{name!r}: streams {[key(s) for s in core]} != {[key(s) for s in expected]}"
+    for mine, theirs in zip(core, expected, strict=True):
+        if mine != theirs:
+            for a, b in zip(mine.deployments, theirs.deployments, strict=False):
+                if a != b:
+                    return f"{name!r} {key(mine)}: {a} != {b}"
+            return f"{name!r} {key(mine)}: {len(mine.deployments)} != {len(theirs.deployments)}"
+    return f"{name!r}: differs"
