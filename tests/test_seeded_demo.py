@@ -29,7 +29,7 @@ from gateway.insights.catalogue import (
     TenantInfo,
 )
 from gateway.insights.deployments import Outcome, TaskState
-from gateway.insights.metrics import Metrics, MetricsQuery, Split, TimeRange
+from gateway.insights.metrics import Granularity, Metrics, MetricsQuery, Split, TimeRange
 from gateway.insights.streams import DeploymentView, StreamView
 from gateway.insights.ticks import datetime_from_ticks, ticks_from_datetime
 from gateway.insights.timezones import resolve_time_zone
@@ -517,3 +517,60 @@ def _stream_difference(
                     return f"{name!r} {key(mine)}: {a} != {b}"
             return f"{name!r} {key(mine)}: {len(mine.deployments)} != {len(theirs.deployments)}"
     return f"{name!r}: differs"
+
+
+def _beyond_octopus(demo: Demo, seeded: SeededReport) -> list[MetricsQuery]:
+    """Explicit windows and id filters (the gateway's extras) over a few splits."""
+    catalogue = demo.catalogues[space_number(seeded.report)]
+    day = 24 * 3_600 * 10_000_000
+    filters: list[dict[str, frozenset[int] | None]] = [
+        {},
+        {"project_ids": frozenset(sorted(catalogue.projects)[::2])},
+        {"environment_ids": frozenset(sorted(catalogue.environments)[:3])},
+        {"tenant_ids": frozenset(sorted(catalogue.tenants)[1::2])},
+    ]
+    splits = [(Split.None_, None), (Split.Project, None), (Split.Tenant, None)]
+    splits += [(Split.TenantTagSet, tag_set) for tag_set in seeded.tag_set_ids[:1]]
+    return [
+        MetricsQuery(
+            split=split,
+            tenant_tag_set_id=tag_set,
+            granularity=granularity,
+            start=NOW - 40 * day - 1_234_567,
+            end=NOW - 5 * day,
+            **chosen,
+        )
+        for split, tag_set in splits
+        for granularity in Granularity
+        for chosen in filters
+    ]
+
+
+async def test_explicit_windows_and_filters_match_the_reference(demo: Demo) -> None:
+    engine = create_engine(demo.url)
+    wrong: list[str] = []
+    counted = 0
+    try:
+        async with engine.connect() as connection:
+            for seeded in demo.reports:
+                space = space_number(seeded.report)
+                for query in _beyond_octopus(demo, seeded):
+                    core = await report_metrics(
+                        connection, report=seeded.report, query=query, now=NOW
+                    )
+                    reference = reference_metrics(
+                        demo.rows[space],
+                        report=seeded.report,
+                        catalogue=demo.catalogues[space],
+                        query=query,
+                        now=NOW,
+                    )
+                    counted += sum(
+                        i.failure_rate.total for s in reference.series for i in s.intervals
+                    )
+                    if core != reference:
+                        wrong.append(f"{query}: {_differences(core, reference)}")
+    finally:
+        await engine.dispose()
+    assert not wrong, "\n".join(wrong[:20])
+    assert counted > 0
