@@ -3,11 +3,15 @@
 Handlers translate between the wire and the core: they parse ids, paging, metrics parameters and
 bodies, call the store and the core, and shape the answer with `wire`. Validation, scope and
 aggregation live in the core, report storage in `gateway.store.reports`.
+
+GET answers are kept, encoded, per store generation (`cached`): a write raises the generation,
+so the next read answers afresh, in this process and in any other on the same database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -19,6 +23,7 @@ from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.metrics import parse_metrics_query
 from gateway.insights.report import Report
 from gateway.store import reports as store
+from gateway.store.cache import Sized, uncached
 from gateway.store.insights import report_metrics, report_streams
 from mock_server import wire
 from mock_server.bodies import parse_report_body
@@ -162,6 +167,36 @@ async def logo(request: Request) -> Response:
     return Response(logo_svg(report), media_type="image/svg+xml")
 
 
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    status: int
+    body: bytes
+    media_type: str | None
+
+
+def cached(endpoint: Endpoint, *, clock: bool = False) -> Endpoint:
+    """`endpoint`'s 200 answers, kept by (store generation, path, query string), and by the
+    clock's reading when the answer depends on now (`clock`)."""
+
+    async def answer(request: Request) -> Response:
+        resources = resources_of(request)
+        generation = await resources.generations.read()
+        now = resources.clock() if clock else None
+
+        async def build() -> Sized:
+            response = await endpoint(request)
+            encoded = Encoded(response.status_code, bytes(response.body), response.media_type)
+            if response.status_code != 200:
+                return uncached(encoded)
+            return Sized(encoded, len(encoded.body) + 200)
+
+        key = (request.url.path, request.url.query, now)
+        encoded: Encoded = await resources.answers.get_or_build(generation, key, build)
+        return Response(encoded.body, status_code=encoded.status, media_type=encoded.media_type)
+
+    return answer
+
+
 REPORTS = "/api/{spaceId}/insights/reports"
 REPORT = REPORTS + "/{reportId}"
 
@@ -178,10 +213,10 @@ def resource(path: str, **handlers: Endpoint) -> Route:
 
 API_ROUTES = [
     resource("/api", GET=root),
-    resource("/api/{spaceId}", GET=space_home),
-    resource(REPORTS, GET=list_reports, POST=create_report),
-    resource(REPORT, GET=get_report, PUT=update_report, DELETE=delete_report),
-    resource(REPORT + "/deployments", GET=report_deployments),
-    resource(REPORT + "/metrics", GET=metrics),
+    resource("/api/{spaceId}", GET=cached(space_home)),
+    resource(REPORTS, GET=cached(list_reports), POST=create_report),
+    resource(REPORT, GET=cached(get_report), PUT=update_report, DELETE=delete_report),
+    resource(REPORT + "/deployments", GET=cached(report_deployments, clock=True)),
+    resource(REPORT + "/metrics", GET=cached(metrics, clock=True)),
     resource(REPORT + "/logo", GET=logo),
 ]
