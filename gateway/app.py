@@ -37,6 +37,7 @@ from gateway.graphql.schema import schema
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
 from gateway.store.engine import check_store, create_engine, session_factory
+from gateway.store.insights import SpaceColumns
 
 API_KEY_HEADER = "X-Octopus-ApiKey"
 UNAUTHENTICATED = (
@@ -54,6 +55,7 @@ class Store:
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._generations: GenerationReader | None = None
         self.answers = AnswerCache()
+        self.columns = SpaceColumns()
 
     async def open(self) -> None:
         engine = create_engine(self.database_url)
@@ -66,6 +68,7 @@ class Store:
         self._sessions = session_factory(engine)
         self._generations = GenerationReader(engine)
         self.answers.clear()
+        self.columns.clear()
 
     async def close(self) -> None:
         if self._generations is not None:
@@ -106,8 +109,10 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        context = Context(sessions=self.store.sessions, clock=self.clock)
-        # The reading the cached answer is kept under, when `run` made one.
+        context = Context(
+            sessions=self.store.sessions, clock=self.clock, columns=self.store.columns
+        )
+        # The clock reading the answer is kept under, when `__call__` keeps it.
         context.now = getattr(request.state, "now", context.now)
         return context
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader
 from gateway.store.engine import opened_store, session_factory
+from gateway.store.insights import SpaceColumns
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Resources:
     """One admin reset at a time: a second waits rather than racing the first's writes."""
     answers: AnswerCache = field(default_factory=AnswerCache)
     """Encoded answers of GET requests, by the store's generation (see `routes.cached`)."""
+    columns: SpaceColumns = field(default_factory=SpaceColumns)
+    """Each space's counted deployments as columns, by the store's generation."""
     generations: GenerationReader = field(init=False)
 
     def __post_init__(self) -> None:

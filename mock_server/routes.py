@@ -156,7 +156,11 @@ async def metrics(request: Request) -> Response:
             granularity=values.get("granularity"),
         )
         result = await report_metrics(
-            await session.connection(), report=report, query=query, now=resources.clock()
+            await session.connection(),
+            report=report,
+            query=query,
+            now=resources.clock(),
+            columns=resources.columns,
         )
     return ok(wire.metrics_document(result))
 
