@@ -119,3 +119,44 @@ async def test_answers_that_depend_on_now_are_kept_per_clock_reading(
         world.state.resources.generations.close()
         world.state.resources = resources
     assert await shown() == at_fixed_now > 2
+
+
+async def test_with_a_real_clock_metrics_are_kept_while_the_answer_cannot_change(
+    client: httpx.AsyncClient, world: Starlette
+) -> None:
+    report = await _create(client, "Everything")
+    path = report["Links"]["Self"] + "/metrics"
+    resources = world.state.resources
+    reading = [parse_timestamp("2022-08-20T12:00:00Z")]
+    world.state.resources = dataclasses.replace(
+        resources,
+        settings=dataclasses.replace(resources.settings, now=None),
+        clock=lambda: reading[0],
+    )
+    answers = world.state.resources.answers
+
+    async def at(moment: str) -> dict[str, Any]:
+        reading[0] = parse_timestamp(moment)
+        response = await client.get(path, params={"timeRange": "LastMonth"})
+        assert response.status_code == 200
+        document: dict[str, Any] = response.json()
+        return document
+
+    def successful(document: dict[str, Any]) -> int:
+        return sum(i["NumberOfSuccessfulDeployments"] for i in document["Series"][0]["Intervals"])
+
+    try:
+        noon = await at("2022-08-20T12:00:00Z")
+        hits = answers.hits
+        # Later the same day, after the newest deployment: the same answer, from the cache.
+        assert await at("2022-08-20T18:00:00Z") == noon
+        assert answers.hits == hits + 1
+        assert successful(noon) == 3
+        # Before Deployments-3 and -4 completed, only Deployments-1 had succeeded.
+        assert successful(await at("2022-08-02T11:00:00Z")) == 1
+        # Sunday 21 August starts a new week: one more interval.
+        sunday = await at("2022-08-21T12:00:00Z")
+        assert len(sunday["Series"][0]["Intervals"]) == len(noon["Series"][0]["Intervals"]) + 1
+    finally:
+        world.state.resources.generations.close()
+        world.state.resources = resources
