@@ -56,9 +56,8 @@ def export_schema(output: Path, *, check: bool) -> int:
 
 
 def serve(settings: Settings) -> int:
-    import uvicorn
-
     from gateway.app import create_app
+    from gateway.serving import serve
     from gateway.store.engine import StoreError, opened_store
 
     # Refuse a store that cannot be served before binding the port, with the store's own reason.
@@ -77,7 +76,7 @@ def serve(settings: Settings) -> int:
     print(f"API key: {key}" + (" (generated)" if settings.api_keys_generated else ""))
     print(f"GraphiQL: {url}?apikey={key}")
     sys.stdout.flush()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    serve(settings, factory="gateway.app:app_from_env", create=create_app)
     return 0
 
 

@@ -1,6 +1,7 @@
 """The gateway's ASGI app: GraphQL at /graphql behind the API keys, GraphiQL served offline.
 
-Run with `python -m gateway`, or `uvicorn --factory gateway.app:app_from_env`.
+Run with `python -m gateway`, or `uvicorn --factory gateway.app:app_from_env`. Answers of
+queries are kept per store generation (`gateway.graphql.caching`).
 """
 
 from __future__ import annotations
@@ -9,22 +10,34 @@ import hmac
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
+from gateway.graphql.caching import EncodedAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
 from gateway.graphql.schema import schema
 from gateway.settings import Settings
+from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
 from gateway.store.engine import check_store, create_engine, session_factory
+from gateway.store.insights import SpaceColumns
 
 API_KEY_HEADER = "X-Octopus-ApiKey"
 UNAUTHENTICATED = (
@@ -33,12 +46,16 @@ UNAUTHENTICATED = (
 
 
 class Store:
-    """The app's engine and session factory, opened by the lifespan (or by a test)."""
+    """The app's engine and session factory, opened by the lifespan (or by a test), and the
+    answers kept per store generation."""
 
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self.engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._generations: GenerationReader | None = None
+        self.answers = AnswerCache()
+        self.columns = SpaceColumns()
 
     async def open(self) -> None:
         engine = create_engine(self.database_url)
@@ -49,12 +66,23 @@ class Store:
             raise
         self.engine = engine
         self._sessions = session_factory(engine)
+        self._generations = GenerationReader(engine)
+        self.answers.clear()
+        self.columns.clear()
 
     async def close(self) -> None:
+        if self._generations is not None:
+            self._generations.close()
         if self.engine is not None:
             await self.engine.dispose()
         self.engine = None
         self._sessions = None
+        self._generations = None
+
+    async def generation(self) -> int:
+        if self._generations is None:
+            raise RuntimeError("the store is not open")
+        return await self._generations.read()
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -81,7 +109,55 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(sessions=self.store.sessions, clock=self.clock)
+        context = Context(
+            sessions=self.store.sessions, clock=self.clock, columns=self.store.columns
+        )
+        # The clock reading the answer is kept under, when `__call__` keeps it.
+        context.now = getattr(request.state, "now", context.now)
+        return context
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        request.state.had_errors = bool(result.errors)
+        return await super().process_result(request, result)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        body = await request.body()
+        generation = await self.store.generation()
+        now = self.clock()
+        key = (body, now)
+        found = self.store.answers.get(generation, key)
+        if found is None:
+            if not is_query(body):
+                await self._respond(request, send)
+                return
+            request.state.now = now
+
+            async def build() -> Sized:
+                response = await self._answer(request)
+                answer = EncodedAnswer(response.status_code, bytes(response.body))
+                if answer.status != 200 or getattr(request.state, "had_errors", True):
+                    return uncached(answer)
+                return Sized(answer, len(answer.body) + 200)
+
+            found = await self.store.answers.get_or_build(generation, key, build)
+        response = Response(found.body, status_code=found.status, media_type="application/json")
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        try:
+            return await self.run(request)
+        except HTTPException as error:
+            return PlainTextResponse(error.reason, status_code=error.status_code)
+
+    async def _respond(self, request: Request, send: Send) -> None:
+        response = await self._answer(request)
+        await response(request.scope, request.receive, send)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())

@@ -6,6 +6,8 @@
 | --api-key        | INSIGHTS_API_KEYS    | a random key, printed at start            |
 | --now            | INSIGHTS_NOW         | the current time                          |
 | --host / --port  | INSIGHTS_HOST / _PORT | 127.0.0.1 / per server                   |
+| --workers        | INSIGHTS_WORKERS     | 1 (server processes sharing the port)     |
+| --access-log     | INSIGHTS_ACCESS_LOG  | off (a line per request costs throughput) |
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from gateway.insights.ticks import TimestampError, parse_timestamp
+from gateway.insights.ticks import TimestampError, format_timestamp, parse_timestamp
 from gateway.store.engine import DEFAULT_DATABASE_URL
 
 
@@ -40,6 +42,9 @@ class Settings:
     port: int = 8080
     api_keys_generated: bool = True
     """True when no key was configured and one was generated (the servers print it)."""
+    workers: int = 1
+    """Server processes (uvicorn workers) sharing the port; each keeps its own caches."""
+    access_log: bool = False
 
     def clock(self) -> Callable[[], int]:
         """Now, in ticks: fixed when `now` is set."""
@@ -63,7 +68,39 @@ class Settings:
             settings = replace(settings, host=host)
         if value := environ.get("INSIGHTS_PORT"):
             settings = replace(settings, port=parse_port(value))
+        if value := environ.get("INSIGHTS_WORKERS"):
+            settings = replace(settings, workers=parse_workers(value))
+        if value := environ.get("INSIGHTS_ACCESS_LOG"):
+            settings = replace(settings, access_log=value.strip().lower() in _TRUE)
         return settings
+
+    def to_env(self) -> dict[str, str]:
+        """The INSIGHTS_* variables `from_env` reads back as these settings: how worker
+        processes, which uvicorn starts from an import string, get them."""
+        environ = {
+            "INSIGHTS_DATABASE_URL": self.database_url,
+            "INSIGHTS_API_KEYS": ",".join(self.api_keys),
+            "INSIGHTS_HOST": self.host,
+            "INSIGHTS_PORT": str(self.port),
+            "INSIGHTS_WORKERS": str(self.workers),
+            "INSIGHTS_ACCESS_LOG": "1" if self.access_log else "0",
+        }
+        if self.now is not None:
+            environ["INSIGHTS_NOW"] = format_timestamp(self.now)
+        return environ
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def parse_workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers (1 or more)")
+    return workers
 
 
 def parse_api_keys(text: str) -> tuple[str, ...]:
@@ -117,6 +154,17 @@ def add_server_arguments(parser: argparse.ArgumentParser, *, default_port: int) 
         help="an accepted API key; repeat for several (env INSIGHTS_API_KEYS, comma-separated; "
         "default: a random key printed at start)",
     )
+    parser.add_argument(
+        "--workers",
+        type=parse_workers,
+        help="server processes sharing the port (env INSIGHTS_WORKERS; default 1)",
+    )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        default=None,
+        help="log a line per request (env INSIGHTS_ACCESS_LOG=1; default off)",
+    )
 
 
 def settings_from_arguments(
@@ -136,6 +184,10 @@ def settings_from_arguments(
         changes["host"] = arguments.host
     if getattr(arguments, "port", None):
         changes["port"] = arguments.port
+    if getattr(arguments, "workers", None):
+        changes["workers"] = arguments.workers
+    if getattr(arguments, "access_log", None):
+        changes["access_log"] = True
     keys: Sequence[str] | None = getattr(arguments, "api_keys", None)
     if keys:
         changes["api_keys"] = tuple(key for text in keys for key in parse_api_keys(text))

@@ -1,6 +1,7 @@
 """`python -m mock_server`: serve the Octopus Insights REST API from a store.
 
     python -m mock_server [--host H] [--port 8081] [--database-url URL] [--api-key KEY] [--now TIME]
+                          [--workers N] [--access-log]
 
 Flags override INSIGHTS_* environment variables (see gateway.settings). With no key configured a
 random one is generated and printed; a configured key is shown masked.
@@ -12,9 +13,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-import uvicorn
-
 from gateway.insights.ticks import format_timestamp
+from gateway.serving import serve
 from gateway.settings import Settings, add_server_arguments, settings_from_arguments
 from mock_server.app import DEFAULT_PORT, create_app
 
@@ -52,7 +52,7 @@ def banner(settings: Settings) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_arguments(argv)
     print(banner(settings), flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    serve(settings, factory="mock_server.app:create_app", create=create_app)
     return 0
 
 

@@ -7,8 +7,8 @@
 These routes are not in `/api/openapi.json` (they are not Octopus's API); the README documents
 them. A reset checks its whole body (and the data file) before writing anything, answers 400
 with every problem otherwise, and replaces the data in one transaction, so that a failure leaves
-the old store. The server keeps nothing derived from the store between requests, so the next
-request already sees the new data.
+the old store. What the server keeps between requests is kept per store generation, which the
+reset raises, so the next request already sees the new data.
 """
 
 from __future__ import annotations

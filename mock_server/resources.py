@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 
 from gateway.settings import Settings
+from gateway.store.cache import AnswerCache, GenerationReader
 from gateway.store.engine import opened_store, session_factory
+from gateway.store.insights import SpaceColumns
 
 
 @dataclass(frozen=True)
@@ -23,12 +25,24 @@ class Resources:
     clock: Callable[[], int]
     reset_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """One admin reset at a time: a second waits rather than racing the first's writes."""
+    answers: AnswerCache = field(default_factory=AnswerCache)
+    """Encoded answers of GET requests, by the store's generation (see `routes.cached`)."""
+    columns: SpaceColumns = field(default_factory=SpaceColumns)
+    """Each space's counted deployments as columns, by the store's generation."""
+    generations: GenerationReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "generations", GenerationReader(self.engine))
 
 
 @asynccontextmanager
 async def opened_resources(settings: Settings) -> AsyncIterator[Resources]:
     async with opened_store(settings.database_url) as engine:
-        yield Resources(settings, engine, session_factory(engine), settings.clock())
+        resources = Resources(settings, engine, session_factory(engine), settings.clock())
+        try:
+            yield resources
+        finally:
+            resources.generations.close()
 
 
 def resources_of(request: Request) -> Resources:

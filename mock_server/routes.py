@@ -3,11 +3,15 @@
 Handlers translate between the wire and the core: they parse ids, paging, metrics parameters and
 bodies, call the store and the core, and shape the answer with `wire`. Validation, scope and
 aggregation live in the core, report storage in `gateway.store.reports`.
+
+GET answers are kept, encoded, per store generation (`cached`): a write raises the generation,
+so the next read answers afresh, in this process and in any other on the same database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -16,9 +20,12 @@ from starlette.routing import Route
 
 from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id, parse_id
-from gateway.insights.metrics import parse_metrics_query
+from gateway.insights.metrics import MetricsQuery, parse_metrics_query
 from gateway.insights.report import Report
+from gateway.insights.timezones import resolve_time_zone
+from gateway.insights.windows import metrics_window
 from gateway.store import reports as store
+from gateway.store.cache import Sized, uncached
 from gateway.store.insights import report_metrics, report_streams
 from mock_server import wire
 from mock_server.bodies import parse_report_body
@@ -134,32 +141,100 @@ async def report_deployments(request: Request) -> Response:
     async with resources.sessions() as session:
         report = await _report(session, request)
         streams = await report_streams(
-            await session.connection(), report=report, now=resources.clock()
+            await session.connection(), report=report, now=now_of(request)
         )
     return ok(wire.deployments_document(report, streams))
 
 
-async def metrics(request: Request) -> Response:
+def _metrics_query(request: Request) -> MetricsQuery:
     values = query_values(request)
+    return parse_metrics_query(
+        split=values.get("split"),
+        tenant_tag_set_id=values.get("tenanttagsetid"),
+        time_range=values.get("timerange"),
+        granularity=values.get("granularity"),
+    )
+
+
+async def metrics(request: Request) -> Response:
     resources = resources_of(request)
     async with resources.sessions() as session:
         report = await _report(session, request)
-        query = parse_metrics_query(
-            split=values.get("split"),
-            tenant_tag_set_id=values.get("tenanttagsetid"),
-            time_range=values.get("timerange"),
-            granularity=values.get("granularity"),
-        )
         result = await report_metrics(
-            await session.connection(), report=report, query=query, now=resources.clock()
+            await session.connection(),
+            report=report,
+            query=_metrics_query(request),
+            now=now_of(request),
+            columns=resources.columns,
         )
     return ok(wire.metrics_document(result))
+
+
+async def metrics_moment(request: Request, now: int) -> Hashable:
+    """What of `now` a metrics answer depends on: the window's start, its last interval, and
+    which of the space's counted deployments completed by now; once now has passed the newest,
+    that is all of them, so later readings the same day share the answer."""
+    resources = resources_of(request)
+    async with resources.sessions() as session:
+        report = await _report(session, request)
+        window = metrics_window(_metrics_query(request), resolve_time_zone(report.time_zone), now)
+        held = await resources.columns.of_space(
+            await session.connection(), space_id=space_number(request)
+        )
+    newest = int(held.completed[-1]) if len(held.completed) else None
+    return (window.start, window.starts[-1], None if newest is None else min(now, newest))
 
 
 async def logo(request: Request) -> Response:
     async with resources_of(request).sessions() as session:
         report = await _report(session, request)
     return Response(logo_svg(report), media_type="image/svg+xml")
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    status: int
+    body: bytes
+    media_type: str | None
+
+
+Moment = Callable[[Request, int], Awaitable[Hashable]]
+
+
+def now_of(request: Request) -> int:
+    """The clock's reading the request's answer is kept under (read once per request)."""
+    if not hasattr(request.state, "now"):
+        request.state.now = resources_of(request).clock()
+    now: int = request.state.now
+    return now
+
+
+def cached(endpoint: Endpoint, *, clock: bool = False, moment: Moment | None = None) -> Endpoint:
+    """`endpoint`'s 200 answers, kept by (store generation, path, query string), and, when the
+    answer depends on now (`clock`), by the clock's reading; with a real clock, by the parts of
+    it the answer depends on instead, when `moment` tells them."""
+
+    async def answer(request: Request) -> Response:
+        resources = resources_of(request)
+        generation = await resources.generations.read()
+        when: Hashable = None
+        if clock:
+            now = now_of(request)
+            real = resources.settings.now is None
+            when = await moment(request, now) if moment is not None and real else now
+
+        async def build() -> Sized:
+            response = await endpoint(request)
+            encoded = Encoded(response.status_code, bytes(response.body), response.media_type)
+            if response.status_code != 200:
+                return uncached(encoded)
+            return Sized(encoded, len(encoded.body) + 200)
+
+        key = (request.scope["path"], request.scope["query_string"], when)
+        encoded: Encoded = await resources.answers.get_or_build(generation, key, build)
+        return Response(encoded.body, status_code=encoded.status, media_type=encoded.media_type)
+
+    return answer
 
 
 REPORTS = "/api/{spaceId}/insights/reports"
@@ -178,10 +253,10 @@ def resource(path: str, **handlers: Endpoint) -> Route:
 
 API_ROUTES = [
     resource("/api", GET=root),
-    resource("/api/{spaceId}", GET=space_home),
-    resource(REPORTS, GET=list_reports, POST=create_report),
-    resource(REPORT, GET=get_report, PUT=update_report, DELETE=delete_report),
-    resource(REPORT + "/deployments", GET=report_deployments),
-    resource(REPORT + "/metrics", GET=metrics),
+    resource("/api/{spaceId}", GET=cached(space_home)),
+    resource(REPORTS, GET=cached(list_reports), POST=create_report),
+    resource(REPORT, GET=cached(get_report), PUT=update_report, DELETE=delete_report),
+    resource(REPORT + "/deployments", GET=cached(report_deployments, clock=True)),
+    resource(REPORT + "/metrics", GET=cached(metrics, clock=True, moment=metrics_moment)),
     resource(REPORT + "/logo", GET=logo),
 ]

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
 from gateway.graphql.loaders import Loaders
+from gateway.store.insights import SpaceColumns
 
 
 @dataclass
@@ -22,6 +23,8 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], int]
     """The server's clock, in ticks (fixed by `--now`)."""
+    columns: SpaceColumns | None = None
+    """The server's cache of each space's deployments as columns, for metrics."""
     now: int = field(init=False)
     """The clock read once when the request began."""
     loaders: Loaders = field(init=False)

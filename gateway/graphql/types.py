@@ -272,7 +272,11 @@ class Report:
         try:
             async with info.context.sessions() as session:
                 metrics = await report_metrics(
-                    session, report=self.report, query=query, now=info.context.now
+                    session,
+                    report=self.report,
+                    query=query,
+                    now=info.context.now,
+                    columns=info.context.columns,
                 )
         except Invalid as error:
             raise bad_input(error.problems) from error

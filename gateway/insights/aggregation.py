@@ -27,7 +27,7 @@ from gateway.insights.metrics import (
 from gateway.insights.report import Report
 from gateway.insights.scope import NO_TENANT, resolve_scope
 from gateway.insights.series import series_labels
-from gateway.insights.ticks import TICKS_PER_SECOND, round_half_away
+from gateway.insights.ticks import TICKS_PER_SECOND
 from gateway.insights.timezones import resolve_time_zone
 from gateway.insights.windows import Window, metrics_window
 
@@ -68,6 +68,41 @@ class DeploymentColumns:
             time_since_previous_success=np.array(columns[6], dtype=np.float64),
             time_to_recovery=np.array(columns[7], dtype=np.float64),
             deployments_until_recovery=np.array(columns[8], dtype=np.float64),
+        )
+
+    def rows(self, chosen: slice) -> DeploymentColumns:
+        """The columns of some rows (a slice: views, not copies)."""
+        return DeploymentColumns(
+            completed=self.completed[chosen],
+            outcome=self.outcome[chosen],
+            project_id=self.project_id[chosen],
+            environment_id=self.environment_id[chosen],
+            tenant_id=self.tenant_id[chosen],
+            lead_time=self.lead_time[chosen],
+            time_since_previous_success=self.time_since_previous_success[chosen],
+            time_to_recovery=self.time_to_recovery[chosen],
+            deployments_until_recovery=self.deployments_until_recovery[chosen],
+        )
+
+    @classmethod
+    def from_integers(cls, table: Ints, *, null: int) -> DeploymentColumns:
+        """Columns from an (n, 9) integer table in the column order of `from_rows`, where
+        untenanted rows carry `NO_TENANT` and `null` stands for a fact that is null."""
+
+        def fact(index: int) -> Floats:
+            column = table[:, index]
+            return np.where(column == null, np.nan, column.astype(np.float64))
+
+        return cls(
+            completed=np.ascontiguousarray(table[:, 0]),
+            outcome=table[:, 1].astype(np.int8),
+            project_id=np.ascontiguousarray(table[:, 2]),
+            environment_id=np.ascontiguousarray(table[:, 3]),
+            tenant_id=np.ascontiguousarray(table[:, 4]),
+            lead_time=fact(5),
+            time_since_previous_success=fact(6),
+            time_to_recovery=fact(7),
+            deployments_until_recovery=fact(8),
         )
 
 
@@ -133,9 +168,17 @@ def _aggregate(
             columns.lead_time,
             columns.time_since_previous_success,
             columns.time_to_recovery,
-            columns.deployments_until_recovery,
         )
     ]
+    recoveries = _statistics(group, successful, columns.deployments_until_recovery[rows], groups)
+    failure_rates = _failure_rates(
+        counts[Outcome.SUCCESSFUL],
+        counts[Outcome.FAILED],
+        counts[Outcome.SUCCESS_WITH_GUIDED_FAILURE],
+    )
+    lead_time, since_previous, to_recovery = (_duration_stats(stat) for stat in stats)
+    until_recovery = _count_stats(recoveries)
+    successful_counts = counts[Outcome.SUCCESSFUL].tolist()
     counted = (
         counts[Outcome.SUCCESSFUL]
         + counts[Outcome.FAILED]
@@ -145,16 +188,77 @@ def _aggregate(
     for index, name in enumerate(names):
         if not always and not counted[index].any():
             continue
+        first = index * intervals
         result.append(
             Series(
                 name=name,
                 intervals=tuple(
-                    _interval(window.starts[i], index * intervals + i, counts, stats)
-                    for i in range(intervals)
+                    Interval(
+                        start=start,
+                        successful_deployments=successful_counts[g],
+                        lead_time=lead_time[g],
+                        failure_rate=failure_rates[g],
+                        time_since_previous_deployment=since_previous[g],
+                        time_to_recovery=to_recovery[g],
+                        deployments_until_recovery=until_recovery[g],
+                    )
+                    for g, start in enumerate(window.starts, start=first)
                 ),
             )
         )
     return Metrics(series=tuple(result))
+
+
+def _failure_rates(successful: Ints, failure: Ints, guided: Ints) -> list[FailureRate]:
+    """Per group; Rate = failed / total to 5 places, halves away from zero, in integers so that
+    halves are exact (0 when total is 0)."""
+    failed = failure + guided
+    total = successful + failed
+    divisor = np.maximum(2 * total, 1)
+    rate = ((2 * failed * 100_000 + total) // divisor) / 100_000
+    return [
+        FailureRate(s, f, g, t, d, r)
+        for s, f, g, t, d, r in zip(
+            successful.tolist(),
+            failure.tolist(),
+            guided.tolist(),
+            total.tolist(),
+            failed.tolist(),
+            rate.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def round_seconds(values: Floats) -> Ints:
+    """`round_half_away(value, TICKS_PER_SECOND)` of every value, in the same float steps."""
+    scaled = np.abs(values) / TICKS_PER_SECOND
+    whole = np.trunc(scaled)
+    whole += scaled - whole >= 0.5
+    rounded = whole.astype(np.int64)
+    return np.where(values >= 0, rounded, -rounded) * TICKS_PER_SECOND
+
+
+_NO_DURATIONS = DurationStats(count=0)
+_NO_COUNTS = CountStats(count=0)
+
+
+def _duration_stats(stats: _Stats) -> list[DurationStats]:
+    count = stats[0]
+    present = count > 0
+    columns = [round_seconds(np.where(present, column, 0.0)).tolist() for column in stats[1:]]
+    return [
+        DurationStats(n, *values) if n else _NO_DURATIONS
+        for n, *values in zip(count.tolist(), *columns, strict=True)
+    ]
+
+
+def _count_stats(stats: _Stats) -> list[CountStats]:
+    columns = [column.tolist() for column in stats[1:]]
+    return [
+        CountStats(n, *values) if n else _NO_COUNTS
+        for n, *values in zip(stats[0].tolist(), *columns, strict=True)
+    ]
 
 
 _Stats = tuple[Ints, Floats, Floats, Floats, Floats, Floats]
@@ -200,52 +304,3 @@ def _percentile(
         fraction >= 0.5, b - difference * (1 - fraction), a + difference * fraction
     )
     return result
-
-
-def _interval(start: Any, index: int, counts: dict[Outcome, Ints], stats: list[_Stats]) -> Interval:
-    successful = int(counts[Outcome.SUCCESSFUL][index])
-    failure = int(counts[Outcome.FAILED][index])
-    guided = int(counts[Outcome.SUCCESS_WITH_GUIDED_FAILURE][index])
-    failed = failure + guided
-    total = successful + failed
-    return Interval(
-        start=start,
-        successful_deployments=successful,
-        lead_time=_durations(stats[0], index),
-        failure_rate=FailureRate(
-            successful=successful,
-            deployment_failure=failure,
-            successful_but_had_guided_failure=guided,
-            total=total,
-            failed=failed,
-            rate=_rate(failed, total),
-        ),
-        time_since_previous_deployment=_durations(stats[1], index),
-        time_to_recovery=_durations(stats[2], index),
-        deployments_until_recovery=_counts(stats[3], index),
-    )
-
-
-def _rate(failed: int, total: int) -> float:
-    """failed / total to 5 places, halves away from zero, in integers so halves are exact."""
-    if total == 0:
-        return 0.0
-    return ((2 * failed * 100_000 + total) // (2 * total)) / 100_000
-
-
-def _durations(stats: _Stats, index: int) -> DurationStats:
-    count = int(stats[0][index])
-    if count == 0:
-        return DurationStats(count=0)
-    mean, median, low, high, ninety_fifth = (
-        round_half_away(float(column[index]), TICKS_PER_SECOND) for column in stats[1:]
-    )
-    return DurationStats(count, mean, median, low, high, ninety_fifth)
-
-
-def _counts(stats: _Stats, index: int) -> CountStats:
-    count = int(stats[0][index])
-    if count == 0:
-        return CountStats(count=0)
-    mean, median, low, high, ninety_fifth = (float(column[index]) for column in stats[1:])
-    return CountStats(count, mean, median, low, high, ninety_fifth)

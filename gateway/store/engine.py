@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, c
 from sqlalchemy.ext.asyncio import async_sessionmaker as _async_sessionmaker
 
 from gateway.store import migrations
-from gateway.store.generation import bump_generation
+from gateway.store.generation import GENERATION_KEY, bump_generation
 from gateway.store.models import StoreInfo
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/insights.db"
@@ -177,9 +177,25 @@ def _drop_and_migrate(connection: Connection, where: str) -> Migration:
     ours = {*migrations.TARGET_METADATA.tables, migrations.VERSION_TABLE}
     present = MetaData()
     present.reflect(connection, only=lambda name, _: name in ours)
+    generation = _generation_of(connection, present)
     present.drop_all(connection)
     migrations.upgrade(connection)
+    # The new store goes on from the old one's generation, so that a cache that saw the old
+    # store can never take the new one for it.
+    info = StoreInfo.__table__  # type: ignore[attr-defined]
+    connection.execute(info.insert().values(key=GENERATION_KEY, value=str(generation + 1)))
     return Migration(before=found.revision, after=migrations.head())
+
+
+def _generation_of(connection: Connection, present: MetaData) -> int:
+    table = present.tables.get(StoreInfo.__tablename__)
+    if table is None or "key" not in table.c:
+        return 0
+    value = connection.scalar(select(table.c.value).where(table.c.key == GENERATION_KEY))
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 async def reset_store(engine: AsyncEngine) -> Migration:

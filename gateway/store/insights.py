@@ -3,15 +3,19 @@ or as streams. Each takes an `AsyncConnection` or an `AsyncSession` (only `execu
 
 Metrics read only the columns aggregation needs, in one query, straight into numpy arrays; the
 facts are already materialized in `deployment` (see `gateway.store.facts`), so no history older
-than the window is read.
+than the window is read. The query answers integers only (nulls as `_NULL`), taken from the
+driver's cursor without building a result row per deployment.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import asyncio
+import itertools
+from collections import OrderedDict, defaultdict
 from typing import Any
 
-from sqlalchemy import Select, case, select
+import numpy as np
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gateway.insights.aggregation import DeploymentColumns, compute_metrics
@@ -29,10 +33,11 @@ from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.metrics import Metrics, MetricsQuery
 from gateway.insights.report import Report
-from gateway.insights.scope import ReportScope, resolve_scope
+from gateway.insights.scope import NO_TENANT, ReportScope, resolve_scope
 from gateway.insights.streams import DeploymentView, StreamKey, StreamView, assemble_streams
 from gateway.insights.timezones import resolve_time_zone
 from gateway.insights.windows import metrics_window, streams_window
+from gateway.store.generation import read_generation
 from gateway.store.models import (
     Channel,
     Deployment,
@@ -62,6 +67,9 @@ _release = Release.__table__  # type: ignore[attr-defined]
 _deployment = Deployment.__table__  # type: ignore[attr-defined]
 
 _COUNTED = sorted(state.value for state in COUNTED_STATES)
+_NULL = 1 << 62
+"""Stands for a null fact in the metrics query: no duration in ticks (14,000 years) or count
+reaches it."""
 _FINISHED = sorted(state.value for state in FINISHED_STATES)
 
 
@@ -152,32 +160,131 @@ def _in_window(
     return statement
 
 
-async def report_metrics(
-    conn: Executor, *, report: Report, query: MetricsQuery, now: int
-) -> Metrics:
-    """The report's `/metrics` answer (see `compute_metrics`), from one query over the window."""
-    catalogue = await _report_catalogue(conn, report)
-    window = metrics_window(query, resolve_time_zone(report.time_zone), now)
-    scope = resolve_scope(report, catalogue).narrowed(project_ids=query.project_ids)
+class SpaceColumns:
+    """Every counted deployment of a space as columns sorted by completion time, read once per
+    store generation and shared by every metrics request; at most `max_spaces` spaces are held
+    (about 65 bytes a deployment)."""
+
+    def __init__(self, *, max_spaces: int = 4) -> None:
+        self.max_spaces = max_spaces
+        self._held: OrderedDict[int, tuple[int, DeploymentColumns]] = OrderedDict()
+        self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.reads = 0
+
+    def clear(self) -> None:
+        self._held.clear()
+
+    async def of_space(self, conn: Executor, *, space_id: int) -> DeploymentColumns:
+        generation = await read_generation(conn)
+        async with self._locks[space_id]:
+            held = self._held.get(space_id)
+            if held is not None and held[0] == generation:
+                self._held.move_to_end(space_id)
+                return held[1]
+            self._held.pop(space_id, None)
+            columns = await _space_columns(conn, space_id)
+            self.reads += 1
+            self._held[space_id] = (generation, columns)
+            while len(self._held) > self.max_spaces:
+                self._held.popitem(last=False)
+            return columns
+
+
+def _metrics_select() -> Select[Any]:
+    d = _deployment.c
     outcome = case(
-        (_deployment.c.task_state == TaskState.FAILED.value, int(Outcome.FAILED)),
-        (_deployment.c.had_guided_failure.is_(True), int(Outcome.SUCCESS_WITH_GUIDED_FAILURE)),
+        (d.task_state == TaskState.FAILED.value, int(Outcome.FAILED)),
+        (d.had_guided_failure.is_(True), int(Outcome.SUCCESS_WITH_GUIDED_FAILURE)),
         else_=int(Outcome.SUCCESSFUL),
     )
-    statement: Select[Any] = select(
-        _deployment.c.completed_time,
+    return select(
+        d.completed_time,
         outcome,
-        _deployment.c.project_id,
-        _deployment.c.environment_id,
-        _deployment.c.tenant_id,
-        _deployment.c.lead_time,
-        _deployment.c.time_since_previous_success,
-        _deployment.c.time_to_recovery,
-        _deployment.c.deployments_until_recovery,
-    ).where(_deployment.c.task_state.in_(_COUNTED))
-    statement = _in_window(statement, scope, catalogue, window.start, window.end)
-    columns = DeploymentColumns.from_rows(await _rows(conn, statement))
-    return compute_metrics(columns, report=report, catalogue=catalogue, query=query, now=now)
+        d.project_id,
+        d.environment_id,
+        func.coalesce(d.tenant_id, NO_TENANT),
+        *(
+            func.coalesce(fact, _NULL)
+            for fact in (
+                d.lead_time,
+                d.time_since_previous_success,
+                d.time_to_recovery,
+                d.deployments_until_recovery,
+            )
+        ),
+    ).where(d.task_state.in_(_COUNTED))
+
+
+_WIDTH = 9
+_CHUNK = 65_536
+
+
+async def _space_columns(conn: Executor, space_id: int) -> DeploymentColumns:
+    """Read in chunks of `_CHUNK` rows in id order (the table's own order, so the reads are
+    sequential), so that no more than a chunk of rows is ever held as objects; then sorted by
+    completion time."""
+    d = _deployment.c
+    chunks = []
+    after = -1
+    while True:
+        statement = (
+            _metrics_select()
+            .add_columns(d.id)
+            # `+ 0`: not the space's completion index, whose order would make the reads random.
+            .where(d.space_id + 0 == space_id, d.id > after)
+            .order_by(d.id)
+            .limit(_CHUNK)
+        )
+        table = await _integers(conn, statement, width=_WIDTH + 1)
+        chunks.append(table[:, :_WIDTH])
+        if len(table) < _CHUNK:
+            break
+        after = int(table[-1, _WIDTH])
+    table = np.concatenate(chunks)
+    table = table[np.argsort(table[:, 0], kind="stable")]
+    return DeploymentColumns.from_integers(table, null=_NULL)
+
+
+async def report_metrics(
+    conn: Executor,
+    *,
+    report: Report,
+    query: MetricsQuery,
+    now: int,
+    columns: SpaceColumns | None = None,
+) -> Metrics:
+    """The report's `/metrics` answer (see `compute_metrics`): from the space's cached columns
+    when `columns` is given, else from one query over the window."""
+    catalogue = await _report_catalogue(conn, report)
+    window = metrics_window(query, resolve_time_zone(report.time_zone), now)
+    if columns is not None:
+        held = await columns.of_space(conn, space_id=catalogue.space_id)
+        first = np.searchsorted(held.completed, window.start, side="left")
+        last = np.searchsorted(held.completed, window.end, side="right")
+        chosen = held.rows(slice(int(first), int(last)))
+        return compute_metrics(chosen, report=report, catalogue=catalogue, query=query, now=now)
+    scope = resolve_scope(report, catalogue).narrowed(project_ids=query.project_ids)
+    statement = _in_window(_metrics_select(), scope, catalogue, window.start, window.end)
+    table = await _integers(conn, statement, width=_WIDTH)
+    return compute_metrics(
+        DeploymentColumns.from_integers(table, null=_NULL),
+        report=report,
+        catalogue=catalogue,
+        query=query,
+        now=now,
+    )
+
+
+async def _integers(conn: Executor, statement: Select[Any], *, width: int) -> Any:
+    """The rows of an all-integer query as an (n, width) int64 array, read from the driver's
+    cursor: building SQLAlchemy rows would cost more than the query."""
+    connection = await conn.connection() if isinstance(conn, AsyncSession) else conn
+    result = await connection.execute(statement)
+    cursor = getattr(result, "cursor", None)
+    rows = cursor.fetchall() if cursor is not None else result.all()
+    result.close()
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
+    return flat.reshape(len(rows), width)
 
 
 async def report_streams(

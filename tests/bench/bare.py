@@ -1,5 +1,5 @@
 """The ceiling: a bare Starlette route answering a constant JSON body, under uvicorn exactly as
-`python -m gateway` and `python -m mock_server` run (one process, access log on).
+`python -m gateway` and `python -m mock_server` run by default (one process, no access log).
 
     python -m tests.bench.bare --port P --path /api/Spaces-1/insights/reports --body FILE
 """
@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--body", type=Path, required=True, help="the file whose bytes to answer")
     arguments = parser.parse_args(argv)
     app = create_app(arguments.path, arguments.body.read_bytes())
-    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
+    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info", access_log=False)
 
 
 if __name__ == "__main__":

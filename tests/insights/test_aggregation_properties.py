@@ -6,10 +6,11 @@ import random
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.insights.aggregation import DeploymentColumns, compute_metrics
+from gateway.insights.aggregation import DeploymentColumns, compute_metrics, round_seconds
 from gateway.insights.deployments import Outcome
 from gateway.insights.metrics import (
     CountStats,
@@ -21,7 +22,13 @@ from gateway.insights.metrics import (
     TimeRange,
 )
 from gateway.insights.report import EnvironmentGroup, Report, TenantMode
-from gateway.insights.ticks import TICKS_PER_DAY, TICKS_PER_MINUTE, parse_timestamp
+from gateway.insights.ticks import (
+    TICKS_PER_DAY,
+    TICKS_PER_MINUTE,
+    TICKS_PER_SECOND,
+    parse_timestamp,
+    round_half_away,
+)
 from tests.insights.reference import Row, reference_metrics
 from tests.insights.sample import CATALOGUE, REGION, TIER
 
@@ -180,3 +187,12 @@ def test_metrics_do_not_depend_on_row_order(
     assert metrics_of(shuffled, report, zone, query, now) == metrics_of(
         data, report, zone, query, now
     )
+
+
+@given(st.lists(st.floats(min_value=-1e18, max_value=1e18, allow_nan=False), max_size=50))
+def test_vectorised_rounding_is_round_half_away(values: list[float]) -> None:
+    halves = [value + 0.5 for value in range(-3, 3)]
+    edge = [v * TICKS_PER_SECOND for v in halves] + [-0.0, 4_999_999.999999999, 5_000_000.0]
+    chosen = values + edge
+    rounded = round_seconds(np.array(chosen, dtype=np.float64)).tolist()
+    assert rounded == [round_half_away(value, TICKS_PER_SECOND) for value in chosen]

@@ -30,7 +30,8 @@ from gateway.insights.streams import DeploymentView
 from gateway.insights.ticks import TICKS_PER_HOUR, TICKS_PER_SECOND, parse_timestamp
 from gateway.store import models
 from gateway.store.facts import refresh_facts
-from gateway.store.insights import load_catalogue, report_metrics, report_streams
+from gateway.store.generation import bump_generation
+from gateway.store.insights import SpaceColumns, load_catalogue, report_metrics, report_streams
 from tests.insights.reference import Row, reference_metrics
 
 H = TICKS_PER_HOUR
@@ -143,10 +144,16 @@ WEEKS = (
 )
 
 
-async def test_report_metrics_all(store: AsyncEngine) -> None:
+@pytest.fixture(params=["one-query", "space-columns"])
+def columns(request: pytest.FixtureRequest) -> SpaceColumns | None:
+    """Metrics from one query over the window, or from the space's cached columns."""
+    return SpaceColumns() if request.param == "space-columns" else None
+
+
+async def test_report_metrics_all(store: AsyncEngine, columns: SpaceColumns | None) -> None:
     query = MetricsQuery(time_range=TimeRange.LastMonth, granularity=Granularity.Weekly)
     async with store.connect() as conn:
-        metrics = await report_metrics(conn, report=REPORT, query=query, now=NOW)
+        metrics = await report_metrics(conn, report=REPORT, query=query, now=NOW, columns=columns)
     [series] = metrics.series
     assert series.name == "All"
     assert tuple(i.start for i in series.intervals) == WEEKS
@@ -187,11 +194,15 @@ async def test_report_metrics_all(store: AsyncEngine) -> None:
     ],
 )  # fmt: skip
 async def test_report_metrics_scope_and_splits(
-    store: AsyncEngine, report: Report, split: Split, expected: list[tuple[str, tuple[int, ...]]]
+    store: AsyncEngine,
+    report: Report,
+    split: Split,
+    expected: list[tuple[str, tuple[int, ...]]],
+    columns: SpaceColumns | None,
 ) -> None:
     query = MetricsQuery(split=split, time_range=TimeRange.LastMonth)
     async with store.connect() as conn:
-        metrics = await report_metrics(conn, report=report, query=query, now=NOW)
+        metrics = await report_metrics(conn, report=report, query=query, now=NOW, columns=columns)
     assert [
         (s.name, tuple(i.successful_deployments for i in s.intervals)) for s in metrics.series
     ] == expected
@@ -262,7 +273,9 @@ async def test_report_streams_filters(
 
 
 @pytest.mark.parametrize("split", list(Split))
-async def test_report_metrics_agree_with_reference(store: AsyncEngine, split: Split) -> None:
+async def test_report_metrics_agree_with_reference(
+    store: AsyncEngine, split: Split, columns: SpaceColumns | None
+) -> None:
     async with store.connect() as conn:
         catalogue = await load_catalogue(conn, space_id=1)
         streams = await report_streams(conn, report=REPORT, now=NOW)
@@ -275,7 +288,9 @@ async def test_report_metrics_agree_with_reference(store: AsyncEngine, split: Sp
         for time_range in TimeRange:
             for granularity in Granularity:
                 query = MetricsQuery(split, 1, time_range, granularity)
-                metrics = await report_metrics(conn, report=REPORT, query=query, now=NOW)
+                metrics = await report_metrics(
+                    conn, report=REPORT, query=query, now=NOW, columns=columns
+                )
                 expected = reference_metrics(
                     rows, report=REPORT, catalogue=catalogue, query=query, now=NOW
                 )
@@ -290,3 +305,29 @@ def _outcome(deployment: DeploymentView) -> Outcome:
     return (
         Outcome.SUCCESS_WITH_GUIDED_FAILURE if deployment.had_guided_failure else Outcome.SUCCESSFUL
     )
+
+
+async def test_space_columns_are_read_again_when_the_generation_changes(
+    store: AsyncEngine,
+) -> None:
+    columns = SpaceColumns()
+    query = MetricsQuery(time_range=TimeRange.LastMonth, granularity=Granularity.Weekly)
+
+    async def successful() -> int:
+        async with store.connect() as conn:
+            metrics = await report_metrics(
+                conn, report=REPORT, query=query, now=NOW, columns=columns
+            )
+        return sum(i.successful_deployments for s in metrics.series for i in s.intervals)
+
+    before = await successful()
+    deployments = table(models.Deployment)
+    async with store.begin() as conn:
+        await conn.execute(
+            deployments.update().where(deployments.c.id == 11).values(task_state="Failed")
+        )
+    # Changed without raising the generation: the columns read before still answer.
+    assert (await successful(), columns.reads) == (before, 1)
+    async with store.begin() as conn:
+        await bump_generation(conn)
+    assert (await successful(), columns.reads) == (before - 1, 2)

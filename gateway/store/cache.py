@@ -1,0 +1,167 @@
+"""Per-process caches of answers derived from the store, keyed by the store's generation.
+
+Every write raises the generation in its own transaction (`gateway.store.generation`), so an
+answer computed at generation G is right for as long as the store is at G. A request reads the
+generation once (`GenerationReader`, one cheap query) and asks `AnswerCache` for its key at that
+generation; seeing another generation empties the cache. Several processes on one database each
+keep their own cache and stay consistent through the same number.
+
+Concurrent requests for a missing key share one computation, so that a burst of identical
+requests holds one copy of the work in memory, not one per connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.store.generation import GENERATION_KEY, read_generation
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_ENTRIES = 4096
+
+
+class GenerationReader:
+    """Reads the store's generation. On a SQLite file it uses a plain sqlite3 connection of its
+    own on the calling thread: a read of one row takes microseconds, where a trip through the
+    async driver's thread costs more than the rest of a cached answer. WAL readers never wait
+    for a writer, and outside a transaction every query sees the latest commit."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._path: str | None = None
+        self._connection: sqlite3.Connection | None = None
+        database = engine.url.database
+        if (
+            engine.url.get_backend_name() == "sqlite"
+            and database
+            and database != ":memory:"
+            and not database.startswith("file:")
+        ):
+            self._path = Path(database).resolve().as_uri() + "?mode=ro"
+
+    async def read(self) -> int:
+        if self._path is None:
+            async with self.engine.connect() as connection:
+                return await read_generation(connection)
+        if self._connection is None:
+            self._connection = sqlite3.connect(self._path, uri=True, isolation_level=None)
+        try:
+            row = self._connection.execute(
+                "SELECT value FROM store_info WHERE key = ?", (GENERATION_KEY,)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            # A store being replaced (tables dropped and made again): not cacheable now.
+            self.close()
+            raise
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sized:
+    """A cached value and roughly how many bytes it holds (for the cache's bound)."""
+
+    value: Any
+    size: int
+
+
+class AnswerCache:
+    """Answers of one store generation, least recently used evicted past `max_bytes` or
+    `max_entries`."""
+
+    def __init__(
+        self, *, max_bytes: int = DEFAULT_MAX_BYTES, max_entries: int = DEFAULT_MAX_ENTRIES
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_entries = max_entries
+        self.generation: int | None = None
+        self._entries: OrderedDict[Hashable, Sized] = OrderedDict()
+        self._bytes = 0
+        self._pending: dict[tuple[int, Hashable], asyncio.Future[Sized]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+        self.generation = None
+
+    def _at(self, generation: int) -> None:
+        if generation != self.generation:
+            self._entries.clear()
+            self._bytes = 0
+            self.generation = generation
+
+    def get(self, generation: int, key: Hashable) -> Any | None:
+        self._at(generation)
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return found.value
+
+    def put(self, generation: int, key: Hashable, value: Any, size: int) -> None:
+        self._at(generation)
+        if size > self.max_bytes:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= old.size
+        self._entries[key] = Sized(value, size)
+        self._bytes += size
+        while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= evicted.size
+
+    async def get_or_build(
+        self,
+        generation: int,
+        key: Hashable,
+        build: Callable[[], Awaitable[Sized]],
+    ) -> Any:
+        """The cached answer, or the value `build()` returns (kept unless built by
+        `uncached`). Identical concurrent misses build once and share the result or error."""
+        found = self.get(generation, key)
+        if found is not None:
+            return found
+        self.misses += 1
+        slot = (generation, key)
+        pending = self._pending.get(slot)
+        if pending is not None:
+            return (await asyncio.shield(pending)).value
+        future: asyncio.Future[Sized] = asyncio.get_running_loop().create_future()
+        self._pending[slot] = future
+        try:
+            built = await build()
+        except BaseException as error:
+            future.set_exception(error)
+            # Retrieved here, so that a failure nobody else awaited is not reported as lost.
+            future.exception()
+            raise
+        finally:
+            del self._pending[slot]
+        future.set_result(built)
+        if built.size >= 0:
+            self.put(generation, key, built.value, built.size)
+        return built.value
+
+
+def uncached(value: Any) -> Sized:
+    """A built answer that must not be kept (an error, a write)."""
+    return Sized(value, -1)

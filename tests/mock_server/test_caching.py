@@ -1,0 +1,162 @@
+"""GET answers are kept per store generation: a write through any process is seen at once, and
+an answer that depends on the clock is kept per clock reading."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+
+from gateway.insights.ticks import parse_timestamp
+from gateway.store.engine import create_engine
+from gateway.store.generation import bump_generation
+from gateway.store.models import Deployment, InsightsReport
+
+REPORTS = "/api/Spaces-1/insights/reports"
+
+
+async def _create(client: httpx.AsyncClient, name: str) -> dict[str, Any]:
+    response = await client.post(REPORTS, json={"SpaceId": "Spaces-1", "Name": name})
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def _names(client: httpx.AsyncClient) -> list[str]:
+    response = await client.get(REPORTS)
+    assert response.status_code == 200
+    return [item["Name"] for item in response.json()["Items"]]
+
+
+async def _bump_from_another_process(database_url: str) -> None:
+    other = create_engine(database_url)
+    try:
+        async with other.begin() as connection:
+            await bump_generation(connection)
+    finally:
+        await other.dispose()
+
+
+async def test_a_write_through_the_api_is_read_back_at_once(client: httpx.AsyncClient) -> None:
+    assert await _names(client) == []
+    report = await _create(client, "First")
+    assert await _names(client) == ["First"]
+    changed = await client.put(
+        report["Links"]["Self"], json={"SpaceId": "Spaces-1", "Name": "Renamed"}
+    )
+    assert changed.status_code == 200
+    assert await _names(client) == ["Renamed"]
+    assert (await client.get(report["Links"]["Self"])).json()["Name"] == "Renamed"
+    assert (await client.delete(report["Links"]["Self"])).status_code == 200
+    assert await _names(client) == []
+    assert (await client.get(report["Links"]["Self"])).status_code == 404
+
+
+async def test_a_change_is_seen_when_its_transaction_raises_the_generation(
+    client: httpx.AsyncClient, world: Starlette, database_url: str
+) -> None:
+    await _create(client, "First")
+    assert await _names(client) == ["First"]
+    engine: AsyncEngine = world.state.resources.engine
+    # Written behind the store's back, without raising the generation: the kept answer stays.
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(InsightsReport.__table__).values(name="Changed")  # type: ignore[attr-defined]
+        )
+    assert await _names(client) == ["First"]
+    await _bump_from_another_process(database_url)
+    assert await _names(client) == ["Changed"]
+
+
+async def test_metrics_follow_the_generation(
+    client: httpx.AsyncClient, world: Starlette, database_url: str
+) -> None:
+    report = await _create(client, "Everything")
+    path = report["Links"]["Self"] + "/metrics"
+
+    async def successful() -> int:
+        response = await client.get(path, params={"timeRange": "LastMonth"})
+        assert response.status_code == 200
+        return sum(
+            interval["NumberOfSuccessfulDeployments"]
+            for series in response.json()["Series"]
+            for interval in series["Intervals"]
+        )
+
+    before = await successful()
+    engine: AsyncEngine = world.state.resources.engine
+    table = Deployment.__table__  # type: ignore[attr-defined]
+    async with engine.begin() as connection:
+        await connection.execute(update(table).where(table.c.id == 3).values(task_state="Failed"))
+    assert await successful() == before
+    await _bump_from_another_process(database_url)
+    assert await successful() == before - 1
+
+
+async def test_answers_that_depend_on_now_are_kept_per_clock_reading(
+    client: httpx.AsyncClient, world: Starlette
+) -> None:
+    report = await _create(client, "Everything")
+    path = report["Links"]["Self"] + "/deployments"
+    resources = world.state.resources
+
+    async def shown() -> int:
+        response = await client.get(path)
+        assert response.status_code == 200
+        return sum(len(stream["Deployments"]) for stream in response.json()["Streams"])
+
+    at_fixed_now = await shown()
+    early = parse_timestamp("2022-08-02T11:00:00Z")
+    world.state.resources = dataclasses.replace(resources, clock=lambda: early)
+    try:
+        # Only Deployments-1 and -2 completed by then.
+        assert await shown() == 2
+    finally:
+        world.state.resources.generations.close()
+        world.state.resources = resources
+    assert await shown() == at_fixed_now > 2
+
+
+async def test_with_a_real_clock_metrics_are_kept_while_the_answer_cannot_change(
+    client: httpx.AsyncClient, world: Starlette
+) -> None:
+    report = await _create(client, "Everything")
+    path = report["Links"]["Self"] + "/metrics"
+    resources = world.state.resources
+    reading = [parse_timestamp("2022-08-20T12:00:00Z")]
+    world.state.resources = dataclasses.replace(
+        resources,
+        settings=dataclasses.replace(resources.settings, now=None),
+        clock=lambda: reading[0],
+    )
+    answers = world.state.resources.answers
+
+    async def at(moment: str) -> dict[str, Any]:
+        reading[0] = parse_timestamp(moment)
+        response = await client.get(path, params={"timeRange": "LastMonth"})
+        assert response.status_code == 200
+        document: dict[str, Any] = response.json()
+        return document
+
+    def successful(document: dict[str, Any]) -> int:
+        return sum(i["NumberOfSuccessfulDeployments"] for i in document["Series"][0]["Intervals"])
+
+    try:
+        noon = await at("2022-08-20T12:00:00Z")
+        hits = answers.hits
+        # Later the same day, after the newest deployment: the same answer, from the cache.
+        assert await at("2022-08-20T18:00:00Z") == noon
+        assert answers.hits == hits + 1
+        assert successful(noon) == 3
+        # Before Deployments-3 and -4 completed, only Deployments-1 had succeeded.
+        assert successful(await at("2022-08-02T11:00:00Z")) == 1
+        # Sunday 21 August starts a new week: one more interval.
+        sunday = await at("2022-08-21T12:00:00Z")
+        assert len(sunday["Series"][0]["Intervals"]) == len(noon["Series"][0]["Intervals"]) + 1
+    finally:
+        world.state.resources.generations.close()
+        world.state.resources = resources

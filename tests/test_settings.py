@@ -1,0 +1,47 @@
+"""Settings reach uvicorn's worker processes through the environment unchanged."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from gateway.settings import Settings, add_server_arguments, settings_from_arguments
+
+
+def _parse(argv: list[str], environ: dict[str, str] | None = None) -> Settings:
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser, default_port=8081)
+    return settings_from_arguments(parser.parse_args(argv), environ or {}, default_port=8081)
+
+
+def test_workers_and_the_access_log_from_flags_and_environment() -> None:
+    assert (_parse([]).workers, _parse([]).access_log) == (1, False)
+    flagged = _parse(["--workers", "3", "--access-log"])
+    assert (flagged.workers, flagged.access_log) == (3, True)
+    from_env = _parse([], {"INSIGHTS_WORKERS": "2", "INSIGHTS_ACCESS_LOG": "true"})
+    assert (from_env.workers, from_env.access_log) == (2, True)
+    with pytest.raises(SystemExit):
+        _parse(["--workers", "0"])
+
+
+def test_settings_survive_the_trip_through_the_environment() -> None:
+    settings = _parse(
+        [
+            "--database-url",
+            "sqlite+aiosqlite:///x.db",
+            "--api-key",
+            "API-A,API-B",
+            "--now",
+            "2026-11-26T12:00:00.1234567Z",
+            "--port",
+            "9000",
+            "--workers",
+            "2",
+        ]
+    )
+    assert Settings.from_env(settings.to_env(), port=1) == settings
+    generated = Settings()
+    again = Settings.from_env(generated.to_env())
+    assert again.api_keys == generated.api_keys
+    assert again.now is None
