@@ -7,8 +7,10 @@ the projects' simulations through the merge to the bulk writer.
 
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.ticks import format_timestamp
 from seed.calendar import months_before
 from seed.company import CompanyPlan, plan_company
+from seed.facts import FACT_COLUMNS, NO_FACTS, HistoryFacts
 from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
 from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
@@ -35,6 +38,9 @@ from seed.writer import (
     Row,
 )
 from seed.writer import RELEASE as RELEASE_TABLE
+
+HistoryRow = tuple[bool, Sequence[Any]]
+"""(True, release values) or (False, deployment values)."""
 
 HISTORY_MONTHS = 13
 DEFAULT_SEED = 1
@@ -108,49 +114,82 @@ def history_events(company: CompanyPlan) -> Iterator[Event]:
     return heapq.merge(*histories, key=lambda event: event[:4])
 
 
-def history_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
-    """Releases and deployments with ids given in time order."""
+RELEASE_COLUMNS = ("id", "space_id", "project_id", "channel_id", "version", "assembled")
+DEPLOYMENT_COLUMNS = (
+    "id",
+    "space_id",
+    "release_id",
+    "project_id",
+    "channel_id",
+    "environment_id",
+    "tenant_id",
+    "task_state",
+    "had_guided_failure",
+    "queue_time",
+    "start_time",
+    "completed_time",
+    *FACT_COLUMNS,
+)
+
+
+def history_rows(company: CompanyPlan, facts: HistoryFacts | None = None) -> Iterator[HistoryRow]:
+    """Releases and deployments with ids given in time order, as values in `RELEASE_COLUMNS`
+    and `DEPLOYMENT_COLUMNS` order; deployments with their facts (a success comes once its
+    stream's order is known, so deployment rows are not in id order)."""
+    facts = HistoryFacts() if facts is None else facts
     releases = deployments = 0
     for event in history_events(company):
+        ready = facts.settle(event[0])
+        if ready:
+            for row in ready:
+                yield False, row
         record = event[4]
         if event[1] == RELEASE:
             assert isinstance(record, ReleaseRecord)
             releases += 1
             record.id = releases
-            yield RELEASE_TABLE, _release_row(record)
+            facts.released(record)
+            project = record.project
+            yield (
+                True,
+                (
+                    releases,
+                    project.space_id,
+                    project.id,
+                    record.channel.id,
+                    record.version,
+                    record.assembled,
+                ),
+            )
         else:
             assert isinstance(record, DeploymentRecord)
             deployments += 1
-            yield DEPLOYMENT, _deployment_row(deployments, record)
-
-
-def _release_row(release: ReleaseRecord) -> Row:
-    return {
-        "id": release.id,
-        "space_id": release.project.space_id,
-        "project_id": release.project.id,
-        "channel_id": release.channel.id,
-        "version": release.version,
-        "assembled": release.assembled,
-    }
-
-
-def _deployment_row(number: int, deployment: DeploymentRecord) -> Row:
-    release = deployment.release
-    return {
-        "id": number,
-        "space_id": release.project.space_id,
-        "release_id": release.id,
-        "project_id": release.project.id,
-        "channel_id": release.channel.id,
-        "environment_id": deployment.environment_id,
-        "tenant_id": deployment.tenant_id,
-        "task_state": deployment.state.value,
-        "had_guided_failure": deployment.guided,
-        "queue_time": deployment.queued,
-        "start_time": deployment.started,
-        "completed_time": deployment.completed,
-    }
+            release = record.release
+            project = release.project
+            channel = release.channel.id
+            completed = record.completed
+            row = [
+                deployments,
+                project.space_id,
+                release.id,
+                project.id,
+                channel,
+                record.environment_id,
+                record.tenant_id,
+                record.state.value,
+                record.guided,
+                record.queued,
+                record.started,
+                completed,
+                *NO_FACTS,
+            ]
+            key = (channel, record.environment_id, record.tenant_id)
+            if completed is None or not facts.finished(
+                deployments, completed, record.state, record.guided, release, key, row
+            ):
+                yield False, row
+    for row in facts.settle(None):
+        yield False, row
 
 
 def write_company(
@@ -158,15 +197,28 @@ def write_company(
     company: CompanyPlan,
     *,
     progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
-    """Write the whole company through a synchronous connection; rows written per table."""
+) -> int:
+    """Write the whole company through a synchronous connection, deployments with their facts;
+    returns how many deployments were given facts."""
     writer = BulkWriter(connection, progress=progress)
     for table, row in catalogue_rows(company):
         writer.add(table, row)
-    for table, row in history_rows(company):
-        writer.add(table, row)
-    writer.flush()
-    return writer.counts
+    facts = HistoryFacts()
+    # Millions of short-lived rows and records, none in a reference cycle: the cyclic collector
+    # would only walk them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for is_release, values in history_rows(company, facts):
+            if is_release:
+                writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
+            else:
+                writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
+        writer.flush()
+    finally:
+        if collecting:
+            gc.enable()
+    return facts.with_facts
 
 
 def describe_generation(*, seed: int, deployments: int, now: int) -> str:
@@ -193,13 +245,9 @@ async def generate_into(
     return await load_store(
         engine,
         origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
-        fill=lambda connection: _discard(write_company(connection, company, progress=progress)),
+        fill=lambda connection: write_company(connection, company, progress=progress),
         reset=reset,
         may_replace=may_replace,
         facts_progress=facts_progress,
         refusal_hint=refusal_hint,
     )
-
-
-def _discard(_counts: dict[str, int]) -> None:
-    return None
