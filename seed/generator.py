@@ -21,6 +21,7 @@ from seed.company import CompanyPlan, plan_company
 from seed.facts import FACT_COLUMNS, NO_FACTS, HistoryFacts
 from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
+from seed.producer import HistoryProducer
 from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
@@ -41,6 +42,9 @@ from seed.writer import RELEASE as RELEASE_TABLE
 
 HistoryRow = tuple[bool, Sequence[Any]]
 """(True, release values) or (False, deployment values)."""
+
+SEPARATE_PROCESS_FROM = 50_000
+"""Below this, starting a second process costs more than it saves."""
 
 HISTORY_MONTHS = 13
 DEFAULT_SEED = 1
@@ -197,28 +201,36 @@ def write_company(
     company: CompanyPlan,
     *,
     progress: Callable[[int], None] | None = None,
+    producer: HistoryProducer | None = None,
 ) -> int:
-    """Write the whole company through a synchronous connection, deployments with their facts;
-    returns how many deployments were given facts."""
+    """Write the whole company through a synchronous connection, deployments with their facts,
+    the history from `producer` when given (else made here); returns how many deployments were
+    given facts."""
     writer = BulkWriter(connection, progress=progress)
     for table, row in catalogue_rows(company):
         writer.add(table, row)
-    facts = HistoryFacts()
     # Millions of short-lived rows and records, none in a reference cycle: the cyclic collector
     # would only walk them again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for is_release, values in history_rows(company, facts):
-            if is_release:
-                writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
-            else:
-                writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
+        if producer is None:
+            facts = HistoryFacts()
+            for is_release, values in history_rows(company, facts):
+                if is_release:
+                    writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
+                else:
+                    writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
+            writer.flush()
+            return facts.with_facts
+        for releases, deployments in producer.batches():
+            writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
+            writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
         writer.flush()
+        return producer.with_facts
     finally:
         if collecting:
             gc.enable()
-    return facts.with_facts
 
 
 def describe_generation(*, seed: int, deployments: int, now: int) -> str:
@@ -237,17 +249,33 @@ async def generate_into(
     facts_progress: Callable[[int], None] | None = None,
     may_replace: Callable[[dict[str, str]], bool] | None = None,
     refusal_hint: str = "run again with --reset to replace it",
+    separate_process: bool | None = None,
 ) -> LoadSummary:
     """Replace the store's data (with `reset`) by the generated company for `seed`, about
     `deployments` deployments over the 13 months before `now` (ticks); facts are current when
-    it returns. The same seed, deployments and now always give the same data."""
+    it returns. The same seed, deployments and now always give the same data.
+
+    With `separate_process` (by default from `SEPARATE_PROCESS_FROM` deployments) the history is
+    generated in a second process while this one writes."""
     company = plan(seed=seed, deployments=deployments, now=now)
-    return await load_store(
-        engine,
-        origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
-        fill=lambda connection: write_company(connection, company, progress=progress),
-        reset=reset,
-        may_replace=may_replace,
-        facts_progress=facts_progress,
-        refusal_hint=refusal_hint,
+    if separate_process is None:
+        separate_process = deployments >= SEPARATE_PROCESS_FROM
+    # Started first, so that it starts up while the store is prepared.
+    producer = (
+        HistoryProducer(seed=seed, deployments=deployments, now=now) if separate_process else None
     )
+    try:
+        return await load_store(
+            engine,
+            origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
+            fill=lambda connection: write_company(
+                connection, company, progress=progress, producer=producer
+            ),
+            reset=reset,
+            may_replace=may_replace,
+            facts_progress=facts_progress,
+            refusal_hint=refusal_hint,
+        )
+    finally:
+        if producer is not None:
+            producer.close()

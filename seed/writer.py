@@ -110,6 +110,16 @@ class BulkWriter:
         if self._pending >= self.batch:
             self.flush()
 
+    def add_many(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Rows as `add_values` takes them, several at once."""
+        if not rows:
+            return
+        self._columns[table.name] = columns
+        self._buffers[table.name].extend(rows)
+        self._pending += len(rows)
+        if self._pending >= self.batch:
+            self.flush()
+
     def flush(self) -> None:
         for table in DATA_TABLES:
             rows = self._buffers[table.name]

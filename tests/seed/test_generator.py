@@ -66,6 +66,14 @@ def test_same_seed_and_now_give_the_same_bytes(generated: Generated, tmp_path: P
     assert again == generated.text
 
 
+def test_a_history_made_in_a_second_process_gives_the_same_bytes(
+    generated: Generated, tmp_path: Path
+) -> None:
+    url = sqlite_url(tmp_path / "parallel.db")
+    again = asyncio.run(generate_and_export(url, separate_process=True))
+    assert again == generated.text
+
+
 def test_another_seed_gives_other_data(generated: Generated, tmp_path: Path) -> None:
     other = asyncio.run(generate_and_export(sqlite_url(tmp_path / "other.db"), seed=8))
     assert other != generated.text
