@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import signal
+import threading
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -34,13 +35,16 @@ class HistoryProducer:
             name="seed-history",
             daemon=True,
         )
-        # The producer starts with SIGINT blocked: Ctrl-C in a terminal reaches every process
-        # of the group, and the writer alone decides what it means.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        # Ctrl-C in a terminal reaches every process of the group, and the writer alone decides
+        # what it means: the producer starts with SIGINT ignored, which Python keeps as it is.
+        if threading.current_thread() is threading.main_thread():
+            handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self._process.start()
+            finally:
+                signal.signal(signal.SIGINT, handler)
+        else:
             self._process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         sender.close()
         self._receiver = receiver
         self.with_facts = 0
@@ -72,6 +76,7 @@ class HistoryProducer:
 def produce(sender: Connection, seed: int, deployments: int, now: int) -> None:
     """The producer's process: send the history in batches, then the count of deployments given
     facts."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from seed.facts import HistoryFacts
     from seed.generator import history_rows, plan
 
