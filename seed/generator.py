@@ -7,8 +7,10 @@ the projects' simulations through the merge to the bulk writer.
 
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.ticks import format_timestamp
 from seed.calendar import months_before
 from seed.company import CompanyPlan, plan_company
+from seed.facts import FACT_COLUMNS, NO_FACTS, HistoryFacts
 from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
+from seed.producer import HistoryProducer
 from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
@@ -35,6 +39,12 @@ from seed.writer import (
     Row,
 )
 from seed.writer import RELEASE as RELEASE_TABLE
+
+HistoryRow = tuple[bool, Sequence[Any]]
+"""(True, release values) or (False, deployment values)."""
+
+SEPARATE_PROCESS_FROM = 50_000
+"""Below this, starting a second process costs more than it saves."""
 
 HISTORY_MONTHS = 13
 DEFAULT_SEED = 1
@@ -100,57 +110,91 @@ def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
 
 
 def history_events(company: CompanyPlan) -> Iterator[Event]:
-    """Every project's events, merged in time order."""
+    """Every project's events, merged in time order. No two events share their first four items
+    (time, kind, project, sequence), so comparing events never reaches their records."""
     histories = [
         ProjectHistory(project, seed=company.seed, start=company.start, now=company.now)
         for project in company.projects
     ]
-    return heapq.merge(*histories, key=lambda event: event[:4])
+    return heapq.merge(*histories)
 
 
-def history_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
-    """Releases and deployments with ids given in time order."""
+RELEASE_COLUMNS = ("id", "space_id", "project_id", "channel_id", "version", "assembled")
+DEPLOYMENT_COLUMNS = (
+    "id",
+    "space_id",
+    "release_id",
+    "project_id",
+    "channel_id",
+    "environment_id",
+    "tenant_id",
+    "task_state",
+    "had_guided_failure",
+    "queue_time",
+    "start_time",
+    "completed_time",
+    *FACT_COLUMNS,
+)
+
+
+def history_rows(company: CompanyPlan, facts: HistoryFacts | None = None) -> Iterator[HistoryRow]:
+    """Releases and deployments with ids given in time order, as values in `RELEASE_COLUMNS`
+    and `DEPLOYMENT_COLUMNS` order; deployments with their facts (a success comes once its
+    stream's order is known, so deployment rows are not in id order)."""
+    facts = HistoryFacts() if facts is None else facts
     releases = deployments = 0
     for event in history_events(company):
+        ready = facts.settle(event[0])
+        if ready:
+            for row in ready:
+                yield False, row
         record = event[4]
         if event[1] == RELEASE:
             assert isinstance(record, ReleaseRecord)
             releases += 1
             record.id = releases
-            yield RELEASE_TABLE, _release_row(record)
+            facts.released(record)
+            project = record.project
+            yield (
+                True,
+                (
+                    releases,
+                    project.space_id,
+                    project.id,
+                    record.channel.id,
+                    record.version,
+                    record.assembled,
+                ),
+            )
         else:
             assert isinstance(record, DeploymentRecord)
             deployments += 1
-            yield DEPLOYMENT, _deployment_row(deployments, record)
-
-
-def _release_row(release: ReleaseRecord) -> Row:
-    return {
-        "id": release.id,
-        "space_id": release.project.space_id,
-        "project_id": release.project.id,
-        "channel_id": release.channel.id,
-        "version": release.version,
-        "assembled": release.assembled,
-    }
-
-
-def _deployment_row(number: int, deployment: DeploymentRecord) -> Row:
-    release = deployment.release
-    return {
-        "id": number,
-        "space_id": release.project.space_id,
-        "release_id": release.id,
-        "project_id": release.project.id,
-        "channel_id": release.channel.id,
-        "environment_id": deployment.environment_id,
-        "tenant_id": deployment.tenant_id,
-        "task_state": deployment.state.value,
-        "had_guided_failure": deployment.guided,
-        "queue_time": deployment.queued,
-        "start_time": deployment.started,
-        "completed_time": deployment.completed,
-    }
+            release = record.release
+            project = release.project
+            channel = release.channel.id
+            completed = record.completed
+            row = [
+                deployments,
+                project.space_id,
+                release.id,
+                project.id,
+                channel,
+                record.environment_id,
+                record.tenant_id,
+                record.state.value,
+                record.guided,
+                record.queued,
+                record.started,
+                completed,
+                *NO_FACTS,
+            ]
+            key = (channel, record.environment_id, record.tenant_id)
+            if completed is None or not facts.finished(
+                deployments, completed, record.state, record.guided, release, key, row
+            ):
+                yield False, row
+    for row in facts.settle(None):
+        yield False, row
 
 
 def write_company(
@@ -158,15 +202,36 @@ def write_company(
     company: CompanyPlan,
     *,
     progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
-    """Write the whole company through a synchronous connection; rows written per table."""
+    producer: HistoryProducer | None = None,
+) -> int:
+    """Write the whole company through a synchronous connection, deployments with their facts,
+    the history from `producer` when given (else made here); returns how many deployments were
+    given facts."""
     writer = BulkWriter(connection, progress=progress)
     for table, row in catalogue_rows(company):
         writer.add(table, row)
-    for table, row in history_rows(company):
-        writer.add(table, row)
-    writer.flush()
-    return writer.counts
+    # Millions of short-lived rows and records, none in a reference cycle: the cyclic collector
+    # would only walk them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if producer is None:
+            facts = HistoryFacts()
+            for is_release, values in history_rows(company, facts):
+                if is_release:
+                    writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
+                else:
+                    writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
+            writer.flush()
+            return facts.with_facts
+        for releases, deployments in producer.batches():
+            writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
+            writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
+        writer.flush()
+        return producer.with_facts
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def describe_generation(*, seed: int, deployments: int, now: int) -> str:
@@ -185,21 +250,33 @@ async def generate_into(
     facts_progress: Callable[[int], None] | None = None,
     may_replace: Callable[[dict[str, str]], bool] | None = None,
     refusal_hint: str = "run again with --reset to replace it",
+    separate_process: bool | None = None,
 ) -> LoadSummary:
     """Replace the store's data (with `reset`) by the generated company for `seed`, about
     `deployments` deployments over the 13 months before `now` (ticks); facts are current when
-    it returns. The same seed, deployments and now always give the same data."""
+    it returns. The same seed, deployments and now always give the same data.
+
+    With `separate_process` (by default from `SEPARATE_PROCESS_FROM` deployments) the history is
+    generated in a second process while this one writes."""
     company = plan(seed=seed, deployments=deployments, now=now)
-    return await load_store(
-        engine,
-        origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
-        fill=lambda connection: _discard(write_company(connection, company, progress=progress)),
-        reset=reset,
-        may_replace=may_replace,
-        facts_progress=facts_progress,
-        refusal_hint=refusal_hint,
+    if separate_process is None:
+        separate_process = deployments >= SEPARATE_PROCESS_FROM
+    # Started first, so that it starts up while the store is prepared.
+    producer = (
+        HistoryProducer(seed=seed, deployments=deployments, now=now) if separate_process else None
     )
-
-
-def _discard(_counts: dict[str, int]) -> None:
-    return None
+    try:
+        return await load_store(
+            engine,
+            origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
+            fill=lambda connection: write_company(
+                connection, company, progress=progress, producer=producer
+            ),
+            reset=reset,
+            may_replace=may_replace,
+            facts_progress=facts_progress,
+            refusal_hint=refusal_hint,
+        )
+    finally:
+        if producer is not None:
+            producer.close()

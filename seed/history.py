@@ -43,6 +43,22 @@ _MAX_RETRIES = 3
 
 
 @cache
+def _log_bounds(bounds: tuple[float, float]) -> tuple[float, float]:
+    return math.log(bounds[0]), math.log(bounds[1])
+
+
+_SECOND_BITS = TICKS_PER_SECOND.bit_length()
+
+
+def _below_a_second(rng: random.Random) -> int:
+    """rng.randrange(TICKS_PER_SECOND), drawn the same way, without its argument checks."""
+    ticks = rng.getrandbits(_SECOND_BITS)
+    while ticks >= TICKS_PER_SECOND:
+        ticks = rng.getrandbits(_SECOND_BITS)
+    return ticks
+
+
+@cache
 def clock_for(zone: str) -> LocalClock:
     """Clocks hold no randomness, so projects can share them (and their offset caches)."""
     return LocalClock(zone)
@@ -214,9 +230,10 @@ class ProjectHistory:
         return int(minutes * TICKS_PER_MINUTE / 2)
 
     def _minutes(self, bounds: tuple[float, float], scale: float = 1.0) -> int:
-        low, high = bounds
-        minutes = math.exp(self.rng.uniform(math.log(low), math.log(high))) * scale
-        return int(minutes * TICKS_PER_MINUTE) + self.rng.randrange(TICKS_PER_SECOND)
+        low, high = _log_bounds(bounds)
+        # rng.uniform(low, high), without its call.
+        minutes = math.exp(low + (high - low) * self.rng.random()) * scale
+        return int(minutes * TICKS_PER_MINUTE) + _below_a_second(self.rng)
 
     def _clock(self, tenant: TenantPlan | None) -> LocalClock:
         return self.team if tenant is None else clock_for(tenant.zone)
@@ -267,7 +284,9 @@ class ProjectHistory:
         release, tenant = action.release, action.tenant
         environment = action.route[action.position]
         key = (release.channel.id, environment, None if tenant is None else tenant.id)
-        stream = self._streams.setdefault(key, _Stream())
+        stream = self._streams.get(key)
+        if stream is None:
+            stream = self._streams[key] = _Stream()
         if action.mode in (_FORWARD, _RETRY):
             if stream.latest > release.sequence:
                 return  # a newer release got here first
@@ -305,9 +324,7 @@ class ProjectHistory:
         if guided:
             minutes += rng.uniform(5, 180)  # someone had to step in
         assert started is not None
-        completed: int | None = (
-            started + int(minutes * TICKS_PER_MINUTE) + rng.randrange(TICKS_PER_SECOND)
-        )
+        completed: int | None = started + int(minutes * TICKS_PER_MINUTE) + _below_a_second(rng)
         if state is TaskState.CANCELED and rng.random() < 0.25:
             started = None  # canceled while still queued
         if action.forced is not None:

@@ -341,6 +341,7 @@ async def import_into(
     current when it returns."""
 
     def fill(connection: Connection) -> None:
+        # The file's facts are not trusted: the load works them out.
         writer = BulkWriter(connection, progress=progress)
         for table in (SPACE, PROJECT_GROUP, ENVIRONMENT, TAG_SET, TAG, TENANT, TENANT_TAG,
                       PROJECT, CHANNEL, RELEASE, DEPLOYMENT, INSIGHTS_REPORT):  # fmt: skip

@@ -21,6 +21,8 @@ class ReleaseRecord:
     fix: bool = False
     id: int = 0
     """Given by the generator when the release is written."""
+    successor: tuple[int, int, int] | None = None
+    """The channel's next release once it is written: sequence, id, assembled."""
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ deployments, the bulk of any store, go straight to the driver (`gateway.store.bu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -87,7 +87,8 @@ class BulkWriter:
         self.batch = batch
         self.progress = progress
         self.counts: dict[str, int] = {table.name: 0 for table in DATA_TABLES}
-        self._buffers: dict[str, list[Row]] = {table.name: [] for table in DATA_TABLES}
+        self._buffers: dict[str, list[Any]] = {table.name: [] for table in DATA_TABLES}
+        self._columns: dict[str, Sequence[str]] = {}
         self._pending = 0
 
     def add(self, table: Table, row: Row) -> None:
@@ -100,19 +101,39 @@ class BulkWriter:
         for row in rows:
             self.add(table, row)
 
+    def add_values(self, table: Table, columns: Sequence[str], values: Sequence[Any]) -> None:
+        """A row of a table of plain values (releases, deployments) as values in `columns`
+        order; every row of a table must come the same way, with the same columns."""
+        self._columns[table.name] = columns
+        self._buffers[table.name].append(values)
+        self._pending += 1
+        if self._pending >= self.batch:
+            self.flush()
+
+    def add_many(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Rows as `add_values` takes them, several at once."""
+        if not rows:
+            return
+        self._columns[table.name] = columns
+        self._buffers[table.name].extend(rows)
+        self._pending += len(rows)
+        if self._pending >= self.batch:
+            self.flush()
+
     def flush(self) -> None:
         for table in DATA_TABLES:
             rows = self._buffers[table.name]
             if not rows:
                 continue
             if table.name in _PLAIN:
-                columns = list(rows[0])
+                columns = self._columns.get(table.name)
+                if columns is None:
+                    columns = list(rows[0])
+                    rows = [tuple(row[column] for column in columns) for row in rows]
+                elif not isinstance(rows[0], tuple):
+                    rows = [tuple(row) for row in rows]  # the driver layer takes only tuples
                 statement = insert_statement(self.connection.dialect, table, columns)
-                execute_many(
-                    self.connection,
-                    statement,
-                    [tuple(row[column] for column in columns) for row in rows],
-                )
+                execute_many(self.connection, statement, rows)
             else:
                 self.connection.execute(table.insert(), rows)
             self.counts[table.name] += len(rows)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Index, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -47,7 +47,7 @@ def update_statement(dialect: Dialect, table: Table, columns: Sequence[str], key
     return f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = {marks[-1]}"
 
 
-def execute_many(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
+def execute_many(connection: Connection, statement: str, rows: Sequence[Sequence[Any]]) -> None:
     """Run a bulk statement for every row, through a synchronous connection."""
     if rows:
         connection.exec_driver_sql(statement, rows)
@@ -59,3 +59,25 @@ async def execute_many_async(
     """Run a bulk statement for every row, through an async connection."""
     if rows:
         await connection.exec_driver_sql(statement, rows)
+
+
+def secondary_indexes(tables: Sequence[Table]) -> list[Index]:
+    """The indexes of `tables` other than their primary keys, in a stable order."""
+    return [index for table in tables for index in sorted(table.indexes, key=_index_name)]
+
+
+def _index_name(index: Index) -> str:
+    return str(index.name)
+
+
+def drop_indexes(connection: Connection, indexes: Sequence[Index]) -> None:
+    """Drop `indexes` inside the connection's transaction (DDL is transactional in SQLite and
+    PostgreSQL: a rollback brings them back). A load then appends rows without keeping random
+    keys in order, and `create_indexes` sorts each key once."""
+    for index in indexes:
+        index.drop(connection)
+
+
+def create_indexes(connection: Connection, indexes: Sequence[Index]) -> None:
+    for index in indexes:
+        index.create(connection)

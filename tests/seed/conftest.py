@@ -27,10 +27,18 @@ class Generated:
     document: dict[str, Any]
 
 
-async def generate_and_export(url: str, *, seed: int = 7, deployments: int = SMALL) -> str:
+async def generate_and_export(
+    url: str, *, seed: int = 7, deployments: int = SMALL, separate_process: bool | None = None
+) -> str:
     engine = create_engine(url)
     try:
-        await generate_into(engine, seed=seed, deployments=deployments, now=parse_timestamp(NOW))
+        await generate_into(
+            engine,
+            seed=seed,
+            deployments=deployments,
+            now=parse_timestamp(NOW),
+            separate_process=separate_process,
+        )
         out = io.StringIO()
         await export_store(engine, out)
         return out.getvalue()

@@ -11,8 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from gateway.insights.deployments import TaskState
 from gateway.insights.ticks import TICKS_PER_HOUR, parse_timestamp
+from gateway.store.engine import create_engine
+from gateway.store.facts import refresh_facts
 from seed.generator import plan
 from tests.seed.conftest import NOW, SMALL, Generated, generate_and_export, sqlite_url
 
@@ -59,6 +63,14 @@ def successful(deployment: Item) -> bool:
 
 def test_same_seed_and_now_give_the_same_bytes(generated: Generated, tmp_path: Path) -> None:
     again = asyncio.run(generate_and_export(sqlite_url(tmp_path / "again.db")))
+    assert again == generated.text
+
+
+def test_a_history_made_in_a_second_process_gives_the_same_bytes(
+    generated: Generated, tmp_path: Path
+) -> None:
+    url = sqlite_url(tmp_path / "parallel.db")
+    again = asyncio.run(generate_and_export(url, separate_process=True))
     assert again == generated.text
 
 
@@ -271,6 +283,24 @@ def test_facts_are_materialized(generated: Generated) -> None:
     successes = sum(successful(d) for d in generated.document["Deployments"])
     assert lead == successes
     assert 0 < recovery < since < successes
+
+
+async def test_generated_facts_are_those_the_store_works_out(generated: Generated) -> None:
+    """The generator writes each deployment with its facts; `refresh_facts` recomputes every
+    stream from the rows and finds nothing to change."""
+    engine = create_engine(generated.url)
+    try:
+        async with engine.connect() as connection:
+            with_facts = (
+                await connection.execute(
+                    text("SELECT count(*) FROM deployment WHERE lead_time IS NOT NULL")
+                )
+            ).scalar_one()
+            assert with_facts > 1_000
+            assert await refresh_facts(connection) == 0
+            await connection.rollback()
+    finally:
+        await engine.dispose()
 
 
 def test_reports_include_the_reference_sample(generated: Generated) -> None:

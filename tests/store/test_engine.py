@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import seed.__main__ as cli
@@ -26,6 +26,24 @@ from seed.writer import SPACE
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-11-26T12:00:00Z"
+
+
+EXPECTED_INDEXES = {
+    "release": {"ix_release_channel_created", "ix_release_project_id", "ix_release_space_id"},
+    "deployment": {
+        "ix_deployment_release_id",
+        "ix_deployment_space_completed",
+        "ix_deployment_stream",
+    },
+}
+
+
+def index_names(connection: Connection) -> dict[str, set[str]]:
+    found = inspect(connection)
+    return {
+        table: {str(index["name"]) for index in found.get_indexes(table)}
+        for table in ("release", "deployment")
+    }
 
 
 def sqlite_url(path: Path) -> str:
@@ -57,6 +75,7 @@ def start_big_run(path: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
     )
     deadline = time.monotonic() + 30
     while state_of(path) == COMPLETE:
@@ -80,6 +99,17 @@ async def test_a_failed_load_keeps_the_old_data_and_state(engine: AsyncEngine) -
     async with engine.connect() as connection:
         names = (await connection.execute(text("SELECT name FROM space ORDER BY id"))).scalars()
         assert list(names) == ["Default", "Data Platform", "Sandbox"]
+        assert await connection.run_sync(index_names) == EXPECTED_INDEXES
+
+
+async def test_a_failed_load_into_an_empty_store_keeps_its_indexes(engine: AsyncEngine) -> None:
+    def fill(connection: Connection) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        await load_store(engine, origin="test", fill=fill, reset=True)
+    async with engine.connect() as connection:
+        assert await connection.run_sync(index_names) == EXPECTED_INDEXES
 
 
 async def test_a_store_with_data_is_refused_without_reset(engine: AsyncEngine) -> None:
@@ -114,7 +144,8 @@ def test_ctrl_c_rolls_back_and_keeps_the_store_complete(tmp_path: Path) -> None:
     assert cli.main(seed_command(path, "--deployments", "300")[3:]) == 0
     before = deployments_in(path)
     process = start_big_run(path)
-    process.send_signal(signal.SIGINT)
+    # A terminal sends Ctrl-C to every process of the group: the history's producer too.
+    os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "interrupted: the store keeps the data it had before" in err
