@@ -21,7 +21,7 @@ from seed.company import CompanyPlan, plan_company
 from seed.facts import FACT_COLUMNS, NO_FACTS, HistoryFacts
 from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
-from seed.producer import HistoryProducer
+from seed.producer import HistoryProducer, ProducerUnavailable
 from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
@@ -215,20 +215,23 @@ def write_company(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if producer is None:
-            facts = HistoryFacts()
-            for is_release, values in history_rows(company, facts):
-                if is_release:
-                    writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
-                else:
-                    writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
-            writer.flush()
-            return facts.with_facts
-        for releases, deployments in producer.batches():
-            writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
-            writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
+        if producer is not None:
+            try:
+                for releases, deployments in producer.batches():
+                    writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
+                    writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
+                writer.flush()
+                return producer.with_facts
+            except ProducerUnavailable:
+                pass  # nothing of the history was written: make it here instead
+        facts = HistoryFacts()
+        for is_release, values in history_rows(company, facts):
+            if is_release:
+                writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
+            else:
+                writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
         writer.flush()
-        return producer.with_facts
+        return facts.with_facts
     finally:
         if collecting:
             gc.enable()

@@ -23,6 +23,11 @@ Batch = tuple[list[Sequence[Any]], list[Sequence[Any]]]
 """Release rows, deployment rows."""
 
 
+class ProducerUnavailable(RuntimeError):
+    """The producer ended before sending anything: a process started from code that a new
+    process cannot import again (a script read from stdin) cannot start one."""
+
+
 class HistoryProducer:
     """A started producer of the history of (seed, deployments, now)."""
 
@@ -51,15 +56,17 @@ class HistoryProducer:
 
     def batches(self) -> Iterator[Batch]:
         """The history's rows, batch by batch; then `with_facts` holds how many deployments
-        were given facts."""
+        were given facts. Raises `ProducerUnavailable` when the producer ends before its first
+        batch."""
+        received = False
         while True:
             try:
                 message = self._receiver.recv()
             except EOFError:
                 self._process.join()
-                raise RuntimeError(
-                    f"the history generator stopped (exit code {self._process.exitcode})"
-                ) from None
+                problem = f"the history producer stopped (exit code {self._process.exitcode})"
+                raise (RuntimeError if received else ProducerUnavailable)(problem) from None
+            received = True
             if isinstance(message, int):
                 self.with_facts = message
                 return
