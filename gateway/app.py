@@ -7,7 +7,7 @@ queries are kept per store generation (`gateway.graphql.caching`).
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Hashable, Sequence
 from contextlib import asynccontextmanager
 
 from cross_web import HTTPException
@@ -30,14 +30,17 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from gateway.graphql.caching import EncodedAnswer, is_query
+from gateway.graphql.caching import EncodedAnswer, MomentAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
 from gateway.graphql.schema import schema
+from gateway.insights import report as core
+from gateway.insights.ids import Kind, parse_id
+from gateway.insights.metrics import MetricsQuery
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
 from gateway.store.engine import check_store, create_engine, session_factory
-from gateway.store.insights import SpaceColumns
+from gateway.store.insights import SpaceColumns, metrics_moment
 
 API_KEY_HEADER = "X-Octopus-ApiKey"
 UNAUTHENTICATED = (
@@ -105,6 +108,7 @@ class GraphQLView(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.store = store
         self.clock = settings.clock()
+        self.real_clock = settings.now is None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -114,6 +118,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         # The clock reading the answer is kept under, when `__call__` keeps it.
         context.now = getattr(request.state, "now", context.now)
+        request.state.context = context
         return context
 
     async def process_result(
@@ -132,6 +137,8 @@ class GraphQLView(GraphQL[Context, None]):
         now = self.clock()
         key = (body, now)
         found = self.store.answers.get(generation, key)
+        if found is None and self.real_clock:
+            found = self._by_moment(generation, body, now)
         if found is None:
             if not is_query(body):
                 await self._respond(request, send)
@@ -143,11 +150,45 @@ class GraphQLView(GraphQL[Context, None]):
                 answer = EncodedAnswer(response.status_code, bytes(response.body))
                 if answer.status != 200 or getattr(request.state, "had_errors", True):
                     return uncached(answer)
+                if self.real_clock:
+                    self._keep_by_moment(generation, body, now, request.state.context, answer)
                 return Sized(answer, len(answer.body) + 200)
 
             found = await self.store.answers.get_or_build(generation, key, build)
         response = Response(found.body, status_code=found.status, media_type="application/json")
         await response(scope, receive, send)
+
+    def _moments(
+        self, generation: int, metrics: Sequence[tuple[core.Report, MetricsQuery]], now: int
+    ) -> tuple[Hashable, ...] | None:
+        """The parts of now each metrics answer depends on; None when a space's columns are not
+        held for this generation."""
+        moments = []
+        for report, query in metrics:
+            space_id = parse_id(Kind.SPACE, report.space_id)
+            held = None if space_id is None else self.store.columns.held(space_id, generation)
+            if held is None:
+                return None
+            moments.append(metrics_moment(report, query, now, held))
+        return tuple(moments)
+
+    def _keep_by_moment(
+        self, generation: int, body: bytes, now: int, context: Context, answer: EncodedAnswer
+    ) -> None:
+        """With a real clock, an answer whose only dependence on now is through metrics is also
+        kept by the parts of now those depend on, so that later readings can share it."""
+        if context.exact_now:
+            return
+        moments = self._moments(generation, context.metrics_read, now)
+        if moments is not None:
+            kept = MomentAnswer(tuple(context.metrics_read), moments, answer)
+            self.store.answers.put(generation, (body, MomentAnswer), kept, len(answer.body) + 200)
+
+    def _by_moment(self, generation: int, body: bytes, now: int) -> EncodedAnswer | None:
+        kept: MomentAnswer | None = self.store.answers.get(generation, (body, MomentAnswer))
+        if kept is None or self._moments(generation, kept.metrics, now) != kept.moments:
+            return None
+        return kept.answer
 
     async def _answer(self, request: Request) -> Response:
         try:

@@ -22,10 +22,9 @@ from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.metrics import MetricsQuery, parse_metrics_query
 from gateway.insights.report import Report
-from gateway.insights.timezones import resolve_time_zone
-from gateway.insights.windows import metrics_window
 from gateway.store import reports as store
 from gateway.store.cache import Sized, uncached
+from gateway.store.insights import metrics_moment as store_metrics_moment
 from gateway.store.insights import report_metrics, report_streams
 from mock_server import wire
 from mock_server.bodies import parse_report_body
@@ -171,18 +170,15 @@ async def metrics(request: Request) -> Response:
 
 
 async def metrics_moment(request: Request, now: int) -> Hashable:
-    """What of `now` a metrics answer depends on: the window's start, its last interval, and
-    which of the space's counted deployments completed by now; once now has passed the newest,
-    that is all of them, so later readings the same day share the answer."""
+    """The parts of now a metrics answer depends on (`gateway.store.insights.metrics_moment`)."""
     resources = resources_of(request)
     async with resources.sessions() as session:
         report = await _report(session, request)
-        window = metrics_window(_metrics_query(request), resolve_time_zone(report.time_zone), now)
+        query = _metrics_query(request)
         held = await resources.columns.of_space(
             await session.connection(), space_id=space_number(request)
         )
-    newest = int(held.completed[-1]) if len(held.completed) else None
-    return (window.start, window.starts[-1], None if newest is None else min(now, newest))
+    return store_metrics_moment(report, query, now, held)
 
 
 async def logo(request: Request) -> Response:

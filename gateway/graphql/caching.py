@@ -2,21 +2,36 @@
 
 A POST whose document's operation is a query is answered from the store's generation, the
 clock's reading and the request body alone, so its encoded answer is kept under those; an answer
-with errors, a mutation, a batch or anything that does not parse is never kept.
+with errors, a mutation, a batch or anything that does not parse is never kept. With a real clock
+an answer is also kept by what of now its metrics depend on (`MomentAnswer`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
+
+from gateway.insights.metrics import MetricsQuery
+from gateway.insights.report import Report
 
 
 @dataclass(frozen=True, slots=True)
 class EncodedAnswer:
     status: int
     body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MomentAnswer:
+    """An answer kept, with a real clock, by what of now its metrics depend on: it answers a
+    later reading whose `moments` for the same reports and queries are the same."""
+
+    metrics: tuple[tuple[Report, MetricsQuery], ...]
+    moments: tuple[Hashable, ...]
+    answer: EncodedAnswer
 
 
 def is_query(body: bytes) -> bool:

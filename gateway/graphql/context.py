@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
 from gateway.graphql.loaders import Loaders
+from gateway.insights.metrics import MetricsQuery
+from gateway.insights.report import Report
 from gateway.store.insights import SpaceColumns
 
 
@@ -27,6 +29,12 @@ class Context:
     """The server's cache of each space's deployments as columns, for metrics."""
     now: int = field(init=False)
     """The clock read once when the request began."""
+    metrics_read: list[tuple[Report, MetricsQuery]] = field(init=False, default_factory=list)
+    """The metrics the request resolved: with a real clock, its answer can be kept by the parts
+    of now they depend on (`gateway.app`)."""
+    exact_now: bool = field(init=False, default=False)
+    """Whether the answer depends on now in other ways (streams): then only the exact reading
+    keeps it."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

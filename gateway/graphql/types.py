@@ -205,6 +205,7 @@ class Report:
         filters = _filters(project_ids, environment_ids, tenant_ids, problems)
         if problems:
             raise bad_input(problems)
+        info.context.exact_now = True
         try:
             async with info.context.sessions() as session:
                 views = await report_streams(
@@ -269,6 +270,7 @@ class Report:
             environment_ids=filters["environment_ids"],
             tenant_ids=filters["tenant_ids"],
         )
+        info.context.metrics_read.append((self.report, query))
         try:
             async with info.context.sessions() as session:
                 metrics = await report_metrics(

@@ -24,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.store.generation import GENERATION_KEY, read_generation
 
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Enough for a dozen metrics answers of a million-deployment store (about 5 MB each)."""
 DEFAULT_MAX_ENTRIES = 4096
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -174,6 +175,11 @@ class SpaceColumns:
     def clear(self) -> None:
         self._held.clear()
 
+    def held(self, space_id: int, generation: int) -> DeploymentColumns | None:
+        """The space's columns when they are held for this generation (no query)."""
+        found = self._held.get(space_id)
+        return found[1] if found is not None and found[0] == generation else None
+
     async def of_space(self, conn: Executor, *, space_id: int) -> DeploymentColumns:
         generation = await read_generation(conn)
         async with self._locks[space_id]:
@@ -243,6 +249,17 @@ async def _space_columns(conn: Executor, space_id: int) -> DeploymentColumns:
     table = np.concatenate(chunks)
     table = table[np.argsort(table[:, 0], kind="stable")]
     return DeploymentColumns.from_integers(table, null=_NULL)
+
+
+def metrics_moment(
+    report: Report, query: MetricsQuery, now: int, columns: DeploymentColumns
+) -> Hashable:
+    """What of `now` the report's metrics depend on, given its space's counted deployments: the
+    window's start, its last interval, and which deployments completed by now. Once now has
+    passed the newest, that is all of them, so later readings the same day share the answer."""
+    window = metrics_window(query, resolve_time_zone(report.time_zone), now)
+    newest = int(columns.completed[-1]) if len(columns.completed) else None
+    return (window.start, window.starts[-1], None if newest is None else min(now, newest))
 
 
 async def report_metrics(

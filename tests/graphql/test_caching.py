@@ -4,15 +4,19 @@ answers with errors never are."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.app import GatewayApp
+from gateway.app import GatewayApp, create_app
+from gateway.insights.ticks import TICKS_PER_DAY, TICKS_PER_HOUR
+from gateway.settings import Settings
 from gateway.store.engine import create_engine
 from gateway.store.generation import bump_generation
 from gateway.store.models import Space
-from tests.graphql.conftest import graphql
+from tests.graphql.conftest import API_KEY, NOW, T0, graphql, seed_small_store
 from tests.graphql.test_mutations import CREATE
 
 SPACES = "{ spaces { id name } }"
@@ -74,3 +78,61 @@ async def test_an_answer_with_errors_is_not_kept(
     assert len(app.store.answers) == 0
     await _space_names(client)
     assert len(app.store.answers) == 1
+
+
+METRICS = """
+{ report(spaceId: "Spaces-1", id: "InsightsReports-1") {
+    metrics(timeRange: LAST_MONTH) { name intervals { start successfulDeployments } } } }
+"""
+STREAMS = """
+{ report(spaceId: "Spaces-1", id: "InsightsReports-1") { streams { totalCount } } }
+"""
+
+
+async def test_with_a_real_clock_answers_are_kept_while_their_metrics_cannot_change(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    await seed_small_store(engine)
+    gateway = create_app(
+        Settings(database_url=database_url, api_keys=(API_KEY,), api_keys_generated=False)
+    )
+    view = next(route for route in gateway.routes if getattr(route, "path", "") == "/graphql")
+    reading = [NOW]
+    view.app.clock = lambda: reading[0]  # type: ignore[attr-defined]
+    await gateway.store.open()
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=gateway),
+            base_url="http://gateway",
+            headers={"X-Octopus-ApiKey": API_KEY},
+        ) as client:
+            created = await graphql(client, CREATE, {"input": {"spaceId": "Spaces-1", "name": "A"}})
+            assert created["data"]["createReport"]["__typename"] == "Report"
+
+            async def at(moment: int, query: str) -> dict[str, Any]:
+                reading[0] = moment
+                body = await graphql(client, query)
+                assert "errors" not in body, body
+                data: dict[str, Any] = body["data"]["report"]
+                return data
+
+            def successful(answer: dict[str, Any]) -> int:
+                return sum(
+                    i["successfulDeployments"] for s in answer["metrics"] for i in s["intervals"]
+                )
+
+            answers = gateway.store.answers
+            at_now = await at(NOW, METRICS)
+            hits = answers.hits
+            assert await at(NOW + TICKS_PER_HOUR, METRICS) == at_now
+            assert answers.hits == hits + 1
+            assert successful(at_now) == 3
+            # A day after T0, Deployments-3 had not completed yet.
+            assert successful(await at(T0 + TICKS_PER_DAY, METRICS)) == 2
+            # Streams depend on now exactly: a later reading answers afresh.
+            await at(NOW, STREAMS)
+            hits = answers.hits
+            await at(NOW + TICKS_PER_HOUR, STREAMS)
+            assert answers.hits == hits
+    finally:
+        await gateway.store.close()
