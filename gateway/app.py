@@ -6,14 +6,12 @@ queries are kept per store generation (`gateway.graphql.caching`).
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator, Collection, Hashable, Sequence
 from contextlib import asynccontextmanager
 
 from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
-from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
@@ -30,6 +28,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
 from gateway.graphql.caching import EncodedAnswer, MomentAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
@@ -41,11 +40,6 @@ from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
 from gateway.store.engine import check_store, create_engine, session_factory
 from gateway.store.insights import SpaceColumns, metrics_moment
-
-API_KEY_HEADER = "X-Octopus-ApiKey"
-UNAUTHENTICATED = (
-    "You must be logged in to perform this action. Please provide a valid API key or log in again."
-)
 
 
 class Store:
@@ -212,24 +206,14 @@ class ApiKeyMiddleware:
 
     def __init__(self, app: ASGIApp, *, keys: Collection[str], public: Collection[str]) -> None:
         self.app = app
-        self.keys = tuple(keys)
+        self.keys = tuple(key.encode() for key in keys)
         self.public = tuple(public)
-
-    def _allowed(self, scope: Scope) -> bool:
-        key = Headers(scope=scope).get(API_KEY_HEADER) or QueryParams(scope["query_string"]).get(
-            "apikey"
-        )
-        if not key:
-            return False
-        # Compare with every key in constant time, so that timing tells nothing about them.
-        matches = [hmac.compare_digest(key.encode(), known.encode()) for known in self.keys]
-        return any(matches)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.public):
             await self.app(scope, receive, send)
             return
-        if self._allowed(scope):
+        if key_accepted(presented_key(scope), self.keys):
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":

@@ -7,16 +7,13 @@ answered 401 with the body SPEC.md gives.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Sequence
-from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.auth import key_accepted, presented_key
 from mock_server.errors import UNAUTHORIZED, error_response
 
-HEADER = b"x-octopus-apikey"
-QUERY_PARAMETER = "apikey"
 PUBLIC_PATHS = frozenset({"/api/openapi.json"})
 PROTECTED_PREFIXES = ("/api", "/admin")
 
@@ -25,28 +22,6 @@ def needs_key(path: str) -> bool:
     if path in PUBLIC_PATHS:
         return False
     return any(path == prefix or path.startswith(prefix + "/") for prefix in PROTECTED_PREFIXES)
-
-
-def presented_key(scope: Scope) -> bytes | None:
-    """The key a request carries: the header first, then the query parameter."""
-    for name, value in scope.get("headers", ()):
-        if name == HEADER:
-            return bytes(value)
-    query: str = scope.get("query_string", b"").decode("latin-1")
-    for parameter, text in parse_qsl(query, keep_blank_values=True):
-        if parameter == QUERY_PARAMETER:
-            return text.encode("utf-8", "surrogateescape")
-    return None
-
-
-def key_accepted(presented: bytes | None, keys: Sequence[bytes]) -> bool:
-    """Compares with every key, so that the time taken says nothing about which one matched."""
-    if presented is None:
-        return False
-    accepted = False
-    for key in keys:
-        accepted |= hmac.compare_digest(presented, key)
-    return accepted
 
 
 class ApiKeyGuard:

@@ -20,14 +20,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.auth import UNAUTHENTICATED
 from gateway.insights.errors import Invalid, NotFound
 
 logger = logging.getLogger("mock_server")
 
 BAD_REQUEST = "There was a problem with your request."
-UNAUTHORIZED = (
-    "You must be logged in to perform this action. Please provide a valid API key or log in again."
-)
+UNAUTHORIZED = UNAUTHENTICATED
 NOT_FOUND = "The resource you requested was not found."
 SERVER_ERROR = "An unexpected error occurred on the server; it has been logged."
 
