@@ -15,18 +15,9 @@ import heapq
 from typing import Any
 
 from gateway.insights.deployments import TaskState
+from gateway.store.facts import FACT_COLUMNS
 from seed.records import ReleaseRecord
 
-FACT_COLUMNS = (
-    "previous_successful_deployment_id",
-    "time_since_previous_success",
-    "lead_time",
-    "lead_time_release_id",
-    "time_to_recovery",
-    "deployments_until_recovery",
-    "recovered_from_deployment_id",
-    "recovered_from_release_id",
-)
 NO_FACTS: tuple[None, ...] = (None,) * len(FACT_COLUMNS)
 
 Row = list[Any]

@@ -16,9 +16,10 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.insights.ticks import format_timestamp
+from gateway.store.facts import FACT_COLUMNS
 from seed.calendar import months_before
 from seed.company import CompanyPlan, plan_company
-from seed.facts import FACT_COLUMNS, NO_FACTS, HistoryFacts
+from seed.facts import NO_FACTS, HistoryFacts
 from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
 from seed.producer import HistoryProducer, ProducerUnavailable

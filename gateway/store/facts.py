@@ -31,7 +31,7 @@ _OUTCOMES = {
 _deployment = Deployment.__table__  # type: ignore[attr-defined]
 _release = Release.__table__  # type: ignore[attr-defined]
 
-_FACT_COLUMNS = (
+FACT_COLUMNS = (
     "previous_successful_deployment_id",
     "time_since_previous_success",
     "lead_time",
@@ -41,6 +41,7 @@ _FACT_COLUMNS = (
     "recovered_from_deployment_id",
     "recovered_from_release_id",
 )
+"""The deployment columns that hold its insights facts, in `DeploymentFacts` order."""
 _stream_key = itemgetter(0, 1, 2)
 
 Update = tuple[Any, ...]
@@ -64,7 +65,7 @@ async def refresh_facts(
         )
     else:
         projects = sorted(set(project_ids))
-    statement = update_statement(connection.dialect, _deployment, _FACT_COLUMNS, "id")
+    statement = update_statement(connection.dialect, _deployment, FACT_COLUMNS, "id")
     written = 0
     pending: list[Update] = []
     for project in sorted(projects):
@@ -97,7 +98,7 @@ async def _project_facts(connection: AsyncConnection, project: int) -> list[Upda
             _deployment.c.task_state,
             _deployment.c.had_guided_failure,
             _deployment.c.release_id,
-            *(_deployment.c[column] for column in _FACT_COLUMNS),
+            *(_deployment.c[column] for column in FACT_COLUMNS),
         )
         .where(
             _deployment.c.project_id == project,
