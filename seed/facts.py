@@ -1,11 +1,12 @@
 """Per-deployment facts worked out while the history is generated, so that each deployment row is
-written once, with its facts: the rules of `gateway.insights.facts.stream_facts`, fed one
-deployment at a time.
+written once, with its facts: `gateway.insights.facts.StreamFactsState`, fed one deployment at a
+time.
 
 Deployments arrive in queue order and finish in another. A finished deployment waits until the
 history's clock reaches its completion time: every later deployment is queued after that, so it
 completes after it too, and the waiting ones settle in stream order (completion time, then id).
-Memory holds the streams' last success and first failure and the deployments still running.
+Memory holds the streams' last success and first failure and the deployments still running;
+releases are found through each channel's chain of `ReleaseRecord.successor` links.
 `gateway.store.facts.refresh_facts` stays the general path; the tests check both agree.
 """
 
@@ -14,7 +15,8 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from gateway.insights.deployments import TaskState
+from gateway.insights.deployments import Outcome, TaskState, outcome_of
+from gateway.insights.facts import StreamFactsState
 from gateway.store.facts import FACT_COLUMNS
 from seed.records import ReleaseRecord
 
@@ -23,28 +25,15 @@ NO_FACTS: tuple[None, ...] = (None,) * len(FACT_COLUMNS)
 Row = list[Any]
 """A deployment row whose last len(FACT_COLUMNS) values are its facts."""
 
-
-class _Stream:
-    __slots__ = ("failures", "first_failure", "previous")
-
-    def __init__(self) -> None:
-        self.previous: tuple[int, int, ReleaseRecord] | None = None
-        """The last success: id, completion, release."""
-        self.first_failure: tuple[int, int, int] | None = None
-        """The first failure since: id, completion, release id."""
-        self.failures = 0
+_FACTS = -len(FACT_COLUMNS)
 
 
-class HistoryFacts:
-    """Give it every release (`released`) and finished deployment (`finished`) in the history's
-    order; it hands back the rows that are ready, with their facts, from `settle(now)`."""
+class ReleaseChains:
+    """The lead-time look-up over every channel's releases, linked in creation order."""
 
     def __init__(self) -> None:
-        self._streams: dict[tuple[int, int, int | None], _Stream] = {}
-        self._waiting: list[tuple[int, int, _Stream, ReleaseRecord, Row | None]] = []
         self._first: dict[int, ReleaseRecord] = {}
         self._last: dict[int, ReleaseRecord] = {}
-        self.with_facts = 0
 
     def released(self, release: ReleaseRecord) -> None:
         """A release of its channel, after every older one (ids given in creation order)."""
@@ -55,6 +44,37 @@ class HistoryFacts:
         else:
             last.successor = (release.sequence, release.id, release.assembled)
         self._last[channel] = release
+
+    def number(self, release: ReleaseRecord) -> int:
+        return release.id
+
+    def lead_time_release(
+        self, deployed: ReleaseRecord, previous: ReleaseRecord | None
+    ) -> tuple[int, int]:
+        if previous is None:
+            first = self._first[deployed.channel.id]
+            return first.id, first.assembled
+        after = previous.successor
+        if after is not None and after[0] <= deployed.sequence:
+            return after[1], after[2]
+        return deployed.id, deployed.assembled
+
+
+class HistoryFacts:
+    """Give it every release (`released`) and finished deployment (`finished`) in the history's
+    order; it hands back the rows that are ready, with their facts, from `settle(now)`."""
+
+    def __init__(self) -> None:
+        self._releases = ReleaseChains()
+        self._streams: dict[tuple[int, int, int | None], StreamFactsState[ReleaseRecord]] = {}
+        self._waiting: list[
+            tuple[int, int, StreamFactsState[ReleaseRecord], Outcome, ReleaseRecord, Row | None]
+        ] = []
+        self.with_facts = 0
+
+    def released(self, release: ReleaseRecord) -> None:
+        """A release of its channel, after every older one (ids given in creation order)."""
+        self._releases.released(release)
 
     def finished(
         self,
@@ -67,13 +87,14 @@ class HistoryFacts:
         row: Row,
     ) -> bool:
         """Take a finished deployment; False when its row has no facts and may go now."""
-        if state is not TaskState.SUCCESS and state is not TaskState.FAILED:
+        outcome = outcome_of(state, guided)
+        if outcome is Outcome.NOT_COUNTED:
             return False  # canceled and timed out: no facts, and the stream does not move
         stream = self._streams.get(key)
         if stream is None:
-            stream = self._streams[key] = _Stream()
-        success = state is TaskState.SUCCESS and not guided
-        entry = (completed, number, stream, release, row if success else None)
+            stream = self._streams[key] = StreamFactsState(self._releases)
+        success = outcome is Outcome.SUCCESSFUL
+        entry = (completed, number, stream, outcome, release, row if success else None)
         heapq.heappush(self._waiting, entry)
         return success
 
@@ -81,30 +102,10 @@ class HistoryFacts:
         """The rows of successes completed by `now` (all with None), their facts filled in."""
         waiting, ready = self._waiting, []
         while waiting and (now is None or waiting[0][0] <= now):
-            completed, number, stream, release, row = heapq.heappop(waiting)
-            if row is None:
-                if stream.first_failure is None:
-                    stream.first_failure = (number, completed, release.id)
-                stream.failures += 1
-                continue
-            previous, failure = stream.previous, stream.first_failure
-            if previous is None:
-                lead = self._first[release.channel.id]
-                lead_id, lead_created = lead.id, lead.assembled
-                row[-8:-4] = (None, None, completed - lead_created, lead_id)
-            else:
-                after = previous[2].successor
-                if after is not None and after[0] <= release.sequence:
-                    lead_id, lead_created = after[1], after[2]
-                else:
-                    lead_id, lead_created = release.id, release.assembled
-                since = completed - previous[1]
-                row[-8:-4] = (previous[0], since, completed - lead_created, lead_id)
-            if failure is not None:
-                row[-4:] = (completed - failure[1], stream.failures, failure[0], failure[2])
-                stream.first_failure = None
-                stream.failures = 0
-            stream.previous = (number, completed, release)
-            self.with_facts += 1
-            ready.append(row)
+            completed, number, stream, outcome, release, row = heapq.heappop(waiting)
+            facts = stream.add(number, completed, outcome, release)
+            if row is not None:
+                row[_FACTS:] = facts.values()
+                ready.append(row)
+        self.with_facts += len(ready)
         return ready

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from gateway.insights.deployments import Outcome
 
@@ -49,78 +50,131 @@ class DeploymentFacts:
     recovered_from_deployment: int | None = None
     recovered_from_release: int | None = None
 
+    def values(self) -> tuple[int | None, ...]:
+        """The facts after `deployment`, in field order."""
+        return (
+            self.previous_successful_deployment,
+            self.time_since_previous_success,
+            self.lead_time,
+            self.lead_time_release,
+            self.time_to_recovery,
+            self.deployments_until_recovery,
+            self.recovered_from_deployment,
+            self.recovered_from_release,
+        )
+
 
 def stream_order(deployment: StreamDeployment) -> tuple[int, int]:
     """A stream's order: completion time, then id number."""
     return (deployment.completed, deployment.number)
 
 
+ReleaseT = TypeVar("ReleaseT")
+ReleaseT_contra = TypeVar("ReleaseT_contra", contravariant=True)
+
+
+class LeadTimeReleases(Protocol[ReleaseT_contra]):
+    """The releases of a stream's project and channel, as the facts look them up: whatever stands
+    for a release (the type parameter), its id number and the lead-time release."""
+
+    def number(self, release: ReleaseT_contra) -> int:
+        """The release's id number."""
+        ...
+
+    def lead_time_release(
+        self, deployed: ReleaseT_contra, previous: ReleaseT_contra | None
+    ) -> tuple[int, int]:
+        """R's id number and creation time: R is the earliest release created after `previous`
+        (with none, the channel's earliest release) and not after `deployed`; `deployed` itself
+        when there is none."""
+        ...
+
+
 class ReleaseHistory:
-    """The releases of one project and channel in creation order, for lead-time look-ups.
+    """The releases of one project and channel in creation order, for lead-time look-ups; a
+    release is its id number.
 
     Releases are ordered by (created, id number), so that "after" and "not after" are total.
     """
 
     def __init__(self, releases: Iterable[ChannelRelease]) -> None:
         ordered = sorted(releases, key=lambda release: (release.created, release.number))
-        self._keys = [(release.created, release.number) for release in ordered]
+        self._keys = [(release.number, release.created) for release in ordered]
         self._position = {release.number: index for index, release in enumerate(ordered)}
-        self._created = {release.number: release.created for release in ordered}
 
-    def created(self, release: int) -> int:
-        return self._created[release]
+    def number(self, release: int) -> int:
+        return release
 
-    def lead_time_release(self, deployed: int, previous: int | None) -> int:
-        """R: the earliest release created after `previous` (with no P: the earliest release of the
-        channel) and not after `deployed`; `deployed` itself when there is none."""
+    def lead_time_release(self, deployed: int, previous: int | None) -> tuple[int, int]:
+        position = self._position[deployed]
         start = 0 if previous is None else self._position[previous] + 1
-        if start <= self._position[deployed]:
-            return self._keys[start][1]
-        return deployed
+        return self._keys[start if start <= position else position]
+
+
+class StreamFactsState(Generic[ReleaseT]):
+    """The facts rule, one deployment at a time: give `add` a stream's deployments in stream order
+    (completion time, then id number) and it returns each one's facts.
+
+    For successful D with P: TimeSincePreviouslySuccessfulDeployment = D.completed - P.completed.
+    Lead time (successful D): D.completed - R.created, R from `lead_time_release`.
+    Recovery (successful D): F = the first failed deployment after P (or from the start), then
+    TimeToRecovery = D.completed - F.completed and DeploymentsUntilRecovery = failures since P.
+    Failed, canceled and timed-out deployments have no facts; only Success and Failed move
+    the stream. It holds P and F, not the stream.
+    """
+
+    __slots__ = ("_failures", "_first_failure", "_previous", "_releases")
+
+    def __init__(self, releases: LeadTimeReleases[ReleaseT]) -> None:
+        self._releases = releases
+        self._previous: tuple[int, int, ReleaseT] | None = None
+        """P: id number, completion, release."""
+        self._first_failure: tuple[int, int, ReleaseT] | None = None
+        """F: id number, completion, release."""
+        self._failures = 0
+
+    def add(
+        self, number: int, completed: int, outcome: Outcome, release: ReleaseT
+    ) -> DeploymentFacts:
+        """The facts of the stream's next deployment."""
+        if outcome is not Outcome.SUCCESSFUL:
+            if outcome is not Outcome.NOT_COUNTED:
+                if self._first_failure is None:
+                    self._first_failure = (number, completed, release)
+                self._failures += 1
+            return DeploymentFacts(number)
+        releases, previous, failure = self._releases, self._previous, self._first_failure
+        self._previous = (number, completed, release)
+        if previous is None:
+            lead_release, lead_created = releases.lead_time_release(release, None)
+            previous_number = since = None
+        else:
+            lead_release, lead_created = releases.lead_time_release(release, previous[2])
+            previous_number, since = previous[0], completed - previous[1]
+        if failure is None:
+            return DeploymentFacts(
+                number, previous_number, since, completed - lead_created, lead_release
+            )
+        failures, self._first_failure, self._failures = self._failures, None, 0
+        return DeploymentFacts(
+            number,
+            previous_number,
+            since,
+            completed - lead_created,
+            lead_release,
+            completed - failure[1],
+            failures,
+            failure[0],
+            releases.number(failure[2]),
+        )
 
 
 def stream_facts(
     deployments: Sequence[StreamDeployment], releases: ReleaseHistory
 ) -> list[DeploymentFacts]:
-    """Facts for every deployment of one stream, in stream order.
-
-    For successful D with P: TimeSincePreviouslySuccessfulDeployment = D.completed - P.completed.
-    Lead time (successful D): D.completed - R.created, R from `ReleaseHistory.lead_time_release`.
-    Recovery (successful D): F = the first failed deployment after P (or from the start), then
-    TimeToRecovery = D.completed - F.completed and DeploymentsUntilRecovery = failures since P.
-    Failed, canceled and timed-out deployments have no facts; only Success and Failed move
-    the stream.
-    """
-    facts: list[DeploymentFacts] = []
-    previous: StreamDeployment | None = None
-    failures: list[StreamDeployment] = []
-    for deployment in sorted(deployments, key=stream_order):
-        if deployment.outcome is not Outcome.SUCCESSFUL:
-            if deployment.outcome is not Outcome.NOT_COUNTED:
-                failures.append(deployment)
-            facts.append(DeploymentFacts(deployment.number))
-            continue
-        lead_release = releases.lead_time_release(
-            deployment.release, previous.release if previous else None
-        )
-        first_failure = failures[0] if failures else None
-        facts.append(
-            DeploymentFacts(
-                deployment=deployment.number,
-                previous_successful_deployment=previous.number if previous else None,
-                time_since_previous_success=(
-                    deployment.completed - previous.completed if previous else None
-                ),
-                lead_time=deployment.completed - releases.created(lead_release),
-                lead_time_release=lead_release,
-                time_to_recovery=(
-                    deployment.completed - first_failure.completed if first_failure else None
-                ),
-                deployments_until_recovery=len(failures) if failures else None,
-                recovered_from_deployment=first_failure.number if first_failure else None,
-                recovered_from_release=first_failure.release if first_failure else None,
-            )
-        )
-        previous = deployment
-        failures = []
-    return facts
+    """Facts for every deployment of one stream, in stream order (see `StreamFactsState`)."""
+    state = StreamFactsState(releases)
+    return [
+        state.add(deployment.number, deployment.completed, deployment.outcome, deployment.release)
+        for deployment in sorted(deployments, key=stream_order)
+    ]

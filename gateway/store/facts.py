@@ -128,16 +128,7 @@ async def _project_facts(connection: AsyncConnection, project: int) -> list[Upda
             for row in stream
         ]
         for facts in stream_facts(deployments, histories[channel]):
-            values = (
-                facts.previous_successful_deployment,
-                facts.time_since_previous_success,
-                facts.lead_time,
-                facts.lead_time_release,
-                facts.time_to_recovery,
-                facts.deployments_until_recovery,
-                facts.recovered_from_deployment,
-                facts.recovered_from_release,
-            )
+            values = facts.values()
             if current[facts.deployment] != values:
                 updates.append((*values, facts.deployment))
     return updates
