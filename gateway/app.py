@@ -29,7 +29,8 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
-from gateway.graphql.caching import EncodedAnswer, MomentAnswer, is_query
+from gateway.compression import KeptAnswer, kept_answer
+from gateway.graphql.caching import MomentAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
 from gateway.graphql.schema import schema
@@ -141,16 +142,16 @@ class GraphQLView(GraphQL[Context, None]):
 
             async def build() -> Sized:
                 response = await self._answer(request)
-                answer = EncodedAnswer(response.status_code, bytes(response.body))
-                if answer.status != 200 or getattr(request.state, "had_errors", True):
-                    return uncached(answer)
+                encoded, media_type = bytes(response.body), response.media_type
+                if response.status_code != 200 or getattr(request.state, "had_errors", True):
+                    return uncached(KeptAnswer(response.status_code, encoded, media_type))
+                answer = await kept_answer(200, encoded, media_type)
                 if self.real_clock:
                     self._keep_by_moment(generation, body, now, request.state.context, answer)
-                return Sized(answer, len(answer.body) + 200)
+                return Sized(answer, answer.size)
 
             found = await self.store.answers.get_or_build(generation, key, build)
-        response = Response(found.body, status_code=found.status, media_type="application/json")
-        await response(scope, receive, send)
+        await found.response(scope)(scope, receive, send)
 
     def _moments(
         self, generation: int, metrics: Sequence[tuple[core.Report, MetricsQuery]], now: int
@@ -167,7 +168,7 @@ class GraphQLView(GraphQL[Context, None]):
         return tuple(moments)
 
     def _keep_by_moment(
-        self, generation: int, body: bytes, now: int, context: Context, answer: EncodedAnswer
+        self, generation: int, body: bytes, now: int, context: Context, answer: KeptAnswer
     ) -> None:
         """With a real clock, an answer whose only dependence on now is through metrics is also
         kept by the parts of now those depend on, so that later readings can share it."""
@@ -176,9 +177,9 @@ class GraphQLView(GraphQL[Context, None]):
         moments = self._moments(generation, context.metrics_read, now)
         if moments is not None:
             kept = MomentAnswer(tuple(context.metrics_read), moments, answer)
-            self.store.answers.put(generation, (body, MomentAnswer), kept, len(answer.body) + 200)
+            self.store.answers.put(generation, (body, MomentAnswer), kept, answer.size)
 
-    def _by_moment(self, generation: int, body: bytes, now: int) -> EncodedAnswer | None:
+    def _by_moment(self, generation: int, body: bytes, now: int) -> KeptAnswer | None:
         kept: MomentAnswer | None = self.store.answers.get(generation, (body, MomentAnswer))
         if kept is None or self._moments(generation, kept.metrics, now) != kept.moments:
             return None

@@ -11,13 +11,13 @@ so the next read answers afresh, in this process and in any other on the same da
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from gateway.compression import KeptAnswer, kept_answer
 from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.metrics import MetricsQuery, parse_metrics_query
@@ -187,13 +187,6 @@ async def logo(request: Request) -> Response:
     return Response(logo_svg(report), media_type="image/svg+xml")
 
 
-@dataclass(frozen=True, slots=True)
-class Encoded:
-    status: int
-    body: bytes
-    media_type: str | None
-
-
 Moment = Callable[[Request, int], Awaitable[Hashable]]
 
 
@@ -221,14 +214,15 @@ def cached(endpoint: Endpoint, *, clock: bool = False, moment: Moment | None = N
 
         async def build() -> Sized:
             response = await endpoint(request)
-            encoded = Encoded(response.status_code, bytes(response.body), response.media_type)
+            body = bytes(response.body)
             if response.status_code != 200:
-                return uncached(encoded)
-            return Sized(encoded, len(encoded.body) + 200)
+                return uncached(KeptAnswer(response.status_code, body, response.media_type))
+            kept = await kept_answer(200, body, response.media_type)
+            return Sized(kept, kept.size)
 
         key = (request.scope["path"], request.scope["query_string"], when)
-        encoded: Encoded = await resources.answers.get_or_build(generation, key, build)
-        return Response(encoded.body, status_code=encoded.status, media_type=encoded.media_type)
+        answer: KeptAnswer = await resources.answers.get_or_build(generation, key, build)
+        return answer.response(request.scope)
 
     return answer
 

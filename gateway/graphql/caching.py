@@ -14,14 +14,9 @@ from dataclasses import dataclass
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 
+from gateway.compression import KeptAnswer
 from gateway.insights.metrics import MetricsQuery
 from gateway.insights.report import Report
-
-
-@dataclass(frozen=True, slots=True)
-class EncodedAnswer:
-    status: int
-    body: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +26,7 @@ class MomentAnswer:
 
     metrics: tuple[tuple[Report, MetricsQuery], ...]
     moments: tuple[Hashable, ...]
-    answer: EncodedAnswer
+    answer: KeptAnswer
 
 
 def is_query(body: bytes) -> bool:

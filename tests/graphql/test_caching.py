@@ -136,3 +136,40 @@ async def test_with_a_real_clock_answers_are_kept_while_their_metrics_cannot_cha
             assert answers.hits == hits
     finally:
         await gateway.store.close()
+
+
+WEEKLY = """
+{ report(spaceId: "Spaces-1", id: "InsightsReports-1") {
+    metrics(split: PROJECT, timeRange: LAST_YEAR, granularity: WEEKLY) {
+      name intervals { start successfulDeployments leadTime { count mean } } } } }
+"""
+
+
+async def test_a_kept_answer_goes_gzipped_to_a_client_that_accepts_it(
+    client: httpx.AsyncClient,
+) -> None:
+    created = await graphql(client, CREATE, {"input": {"spaceId": "Spaces-1", "name": "A"}})
+    assert created["data"]["createReport"]["__typename"] == "Report"
+    body = {"query": WEEKLY}
+    plain = await client.post("/graphql", json=body, headers={"Accept-Encoding": "identity"})
+    compressed = await client.post("/graphql", json=body, headers={"Accept-Encoding": "gzip"})
+
+    assert plain.status_code == compressed.status_code == 200
+    assert len(plain.json()["data"]["report"]["metrics"]) == 2
+    assert "content-encoding" not in plain.headers
+    assert compressed.headers["content-encoding"] == "gzip"
+    # httpx decodes: what came over the wire is the smaller, the decoded body the same.
+    assert compressed.num_bytes_downloaded < len(plain.content) / 4
+    assert compressed.content == plain.content
+    for response in (plain, compressed):
+        assert response.headers["vary"] == "Accept-Encoding"
+        assert response.headers["content-type"] == "application/json"
+
+
+async def test_an_answer_with_errors_is_never_compressed(client: httpx.AsyncClient) -> None:
+    query = '{ report(spaceId: "Spaces-1", id: "InsightsReports-1") { noSuchField } }'
+    response = await client.post(
+        "/graphql", json={"query": query}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.json()["errors"]
+    assert "content-encoding" not in response.headers

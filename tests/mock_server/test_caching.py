@@ -160,3 +160,33 @@ async def test_with_a_real_clock_metrics_are_kept_while_the_answer_cannot_change
     finally:
         world.state.resources.generations.close()
         world.state.resources = resources
+
+
+async def test_a_kept_answer_goes_gzipped_to_a_client_that_accepts_it(
+    client: httpx.AsyncClient,
+) -> None:
+    report = await _create(client, "Everything")
+    path = report["Links"]["Self"] + "/metrics?split=Project&timeRange=LastYear&granularity=Weekly"
+    plain = await client.get(path, headers={"Accept-Encoding": "identity"})
+    compressed = await client.get(path, headers={"Accept-Encoding": "gzip"})
+    again = await client.get(path, headers={"Accept-Encoding": "gzip"})
+
+    assert "content-encoding" not in plain.headers
+    assert plain.num_bytes_downloaded == len(plain.content)
+    assert compressed.headers["content-encoding"] == "gzip"
+    # httpx decodes: what came over the wire is the smaller, the decoded body the same.
+    assert compressed.num_bytes_downloaded < len(plain.content) / 4
+    assert compressed.content == plain.content
+    assert again.content == plain.content
+    for response in (plain, compressed):
+        assert response.headers["vary"] == "Accept-Encoding"
+        assert response.headers["content-type"] == "application/json"
+
+
+async def test_an_error_is_never_compressed(client: httpx.AsyncClient) -> None:
+    response = await client.get(
+        REPORTS + "/InsightsReports-999", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.status_code == 404
+    assert "content-encoding" not in response.headers
+    assert response.json()["ErrorMessage"]
