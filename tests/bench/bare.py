@@ -1,7 +1,9 @@
 """The ceiling: a bare Starlette route answering a constant JSON body, under uvicorn exactly as
 `python -m gateway` and `python -m mock_server` run by default (one process, no access log).
+The body is the bytes a server sent over the wire, gzip-compressed when it came so.
 
-    python -m tests.bench.bare --port P --path /api/Spaces-1/insights/reports --body FILE
+    python -m tests.bench.bare --port P --path /api/Spaces-1/insights/reports --body FILE \
+        [--content-encoding gzip]
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 
-def create_app(path: str, body: bytes) -> Starlette:
+def create_app(path: str, body: bytes, content_encoding: str | None = None) -> Starlette:
+    headers = {}
+    if content_encoding:
+        headers = {"Content-Encoding": content_encoding, "Vary": "Accept-Encoding"}
+
     async def constant(_request: Request) -> Response:
-        return Response(body, media_type="application/json")
+        return Response(body, media_type="application/json", headers=headers)
 
     return Starlette(routes=[Route(path, constant, methods=["GET"])])
 
@@ -30,8 +36,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--path", required=True)
     parser.add_argument("--body", type=Path, required=True, help="the file whose bytes to answer")
+    parser.add_argument("--content-encoding", help="the body's coding, when it is compressed")
     arguments = parser.parse_args(argv)
-    app = create_app(arguments.path, arguments.body.read_bytes())
+    app = create_app(arguments.path, arguments.body.read_bytes(), arguments.content_encoding)
     uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info", access_log=False)
 
 

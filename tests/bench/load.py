@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 
 API_KEY_HEADER = "X-Octopus-ApiKey"
+ACCEPT_ENCODING = {"Accept-Encoding": "gzip"}
+"""Sent by every request of the benchmark, to every server, as browsers and httpx send it."""
 MARKER = "WRK-SUMMARY "
 
 _DONE = """
@@ -63,6 +65,18 @@ class Target:
 
 def _lua(text: str) -> str:
     return json.dumps(text)  # a JSON string of ASCII text is a valid Lua string literal
+
+
+def wire_answer(target: Target, client: httpx.Client) -> tuple[bytes, str | None]:
+    """The body exactly as it came over the wire (not decoded), and its Content-Encoding."""
+    with client.stream(
+        "GET" if target.body is None else "POST",
+        target.url,
+        headers=target.headers,
+        json=target.body,
+    ) as response:
+        response.raise_for_status()
+        return b"".join(response.iter_raw()), response.headers.get("content-encoding")
 
 
 def timed(target: Target, client: httpx.Client) -> tuple[float, httpx.Response]:

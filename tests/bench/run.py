@@ -39,7 +39,17 @@ from gateway.insights.windows import metrics_window
 from gateway.store.engine import opened_store, session_factory
 from gateway.store.insights import load_catalogue
 from gateway.store.reports import list_reports
-from tests.bench.load import API_KEY_HEADER, Target, run_wrk, timed, warm, wrk_path, wrk_version
+from tests.bench.load import (
+    ACCEPT_ENCODING,
+    API_KEY_HEADER,
+    Target,
+    run_wrk,
+    timed,
+    warm,
+    wire_answer,
+    wrk_path,
+    wrk_version,
+)
 from tests.bench.processes import HOST, Server, Servers, free_port
 from tests.bench.stores import count_rows, raw_executemany, seeded_store
 from tests.bench.verdicts import compare_metrics, judge, table
@@ -48,6 +58,7 @@ REPO = Path(__file__).resolve().parents[2]
 SPACE_ID = 1
 SPACE = f"Spaces-{SPACE_ID}"
 API_KEY = "API-BENCHMARKBENCHMARKBENCHMA"
+HEADERS = {API_KEY_HEADER: API_KEY} | ACCEPT_ENCODING
 PACKAGES = ("starlette", "uvicorn", "uvloop", "httptools", "strawberry-graphql", "sqlalchemy")
 PACKAGES += ("sqlmodel", "aiosqlite", "numpy", "httpx")
 METRICS_PARAMETERS = "split=Project&timeRange=LastYear&granularity=Weekly"
@@ -273,7 +284,7 @@ def profiled(options: Options, server: Server, name: str) -> Iterator[None]:
 
 def graphql(url: str, query: str, variables: dict[str, Any], name: str) -> Target:
     body = {"query": query, "variables": variables}
-    return Target(name, f"{url}/graphql", {API_KEY_HEADER: API_KEY}, body)
+    return Target(name, f"{url}/graphql", HEADERS, body)
 
 
 def measure_size(
@@ -351,10 +362,8 @@ def measure_size(
         started[name] = server
         if name == "mock_server":
             surface = "rest"
-            metrics = Target("rest_metrics", server.url + metrics_path, {API_KEY_HEADER: API_KEY})
-            targets["rest_reports"] = Target(
-                "rest_reports", server.url + reports_path, {API_KEY_HEADER: API_KEY}
-            )
+            metrics = Target("rest_metrics", server.url + metrics_path, HEADERS)
+            targets["rest_reports"] = Target("rest_reports", server.url + reports_path, HEADERS)
         else:
             surface = "graphql"
             metrics = graphql(
@@ -369,13 +378,11 @@ def measure_size(
             with profiled(options, server, f"{surface}-metrics-{size}"):
                 warm_figures = warm(metrics, client, options.repeat)
             answers[surface] = response.json()
+            sent = wire_answer(metrics, client)
             if surface == "rest":
-                shared.setdefault(
-                    "list_body",
-                    client.get(
-                        targets["rest_reports"].url, headers=targets["rest_reports"].headers
-                    ).content,
-                )
+                # The ceilings answer these bytes: the list's, and the largest store's metrics.
+                shared.setdefault("list_answer", wire_answer(targets["rest_reports"], client))
+                shared["metrics_answer"] = sent
                 shared.setdefault("openapi", client.get(server.url + "/api/openapi.json").content)
         # Before any concurrent load: what one request at a time needs.
         result["peak_rss_mb_sequential"][name] = server.peak_rss_mb()
@@ -384,11 +391,13 @@ def measure_size(
             "ready_after_seconds": server.ready_after,
             "warm": warm_figures,
             "response_bytes": len(response.content),
+            "wire_bytes": len(sent[0]),
+            "content_encoding": sent[1],
         }
         say(
             f"  {surface} metrics: cold {_ms(cold)}, "
             f"warm {_ms(warm_figures['median_seconds'])} "
-            f"({len(response.content):,} bytes)"
+            f"({len(response.content):,} bytes; {len(sent[0]):,} sent as {sent[1] or 'identity'})"
         )
     if "errors" in answers["graphql"]:
         raise RuntimeError(f"the gateway answered errors: {answers['graphql']['errors']}")
@@ -431,46 +440,42 @@ def _ms(seconds: float | None) -> str:
 def measure_ceilings(
     options: Options, servers: Servers, shared: dict[str, Any], report_id: str
 ) -> dict[str, Any]:
-    """The bare Starlette route (the report list's bytes, constant) and Prism, under wrk."""
+    """Under wrk: the bare Starlette route answering the mock server's own bytes (the report
+    list; the metrics of the largest store), and Prism on both paths."""
     result: dict[str, Any] = {}
-    if wrk_path() is None or "list_body" not in shared:
+    if wrk_path() is None or "list_answer" not in shared:
         return result
     scratch = options.results / "work-ceilings"
     scratch.mkdir(parents=True, exist_ok=True)
     reports_path = f"/api/{SPACE}/insights/reports"
-    body = scratch / "report-list.json"
-    body.write_bytes(shared["list_body"])
-    port = free_port()
-    bare = servers.start(
-        "bare",
-        [
-            str(options.python),
-            "-m",
-            "tests.bench.bare",
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-            "--path",
-            reports_path,
-            "--body",
-            str(body),
-        ],
-        port=port,
-        cwd=REPO,
-    )
-    target = Target("bare", bare.url + reports_path, {API_KEY_HEADER: API_KEY})
-    result["bare"] = run_wrk(
-        target,
-        connections=options.connections,
-        threads=os.cpu_count() or 1,
-        seconds=options.seconds,
-        scripts=scratch,
-    )
-    result["bare"]["peak_rss_mb"] = bare.peak_rss_mb()
-    result["bare"]["body_bytes"] = len(shared["list_body"])
-    servers.stop(bare)
-    say(f"  wrk bare ceiling: {result['bare']['ok_per_second']:.1f} req/s")
+    metrics_path = f"{reports_path}/{report_id}/metrics"
+    for name, path, query, (body, encoding) in (
+        ("bare", reports_path, "", shared["list_answer"]),
+        ("bare_metrics", metrics_path, f"?{METRICS_PARAMETERS}", shared["metrics_answer"]),
+    ):
+        body_file = scratch / f"{name}.body"
+        body_file.write_bytes(body)
+        port = free_port()
+        command = [str(options.python), "-m", "tests.bench.bare", "--host", HOST]
+        command += ["--port", str(port), "--path", path, "--body", str(body_file)]
+        if encoding:
+            command += ["--content-encoding", encoding]
+        bare = servers.start(name, command, port=port, cwd=REPO)
+        result[name] = run_wrk(
+            Target(name, bare.url + path + query, HEADERS),
+            connections=options.connections,
+            threads=os.cpu_count() or 1,
+            seconds=options.seconds,
+            scripts=scratch,
+        )
+        result[name]["peak_rss_mb"] = bare.peak_rss_mb()
+        result[name]["body_bytes"] = len(body)
+        result[name]["content_encoding"] = encoding
+        servers.stop(bare)
+        say(
+            f"  wrk {name} ceiling: {result[name]['ok_per_second']:.1f} req/s "
+            f"({len(body):,} bytes as {encoding or 'identity'})"
+        )
     if not options.prism.exists():
         say("  note: Prism is not installed (tests/bench/setup.sh); Prism skipped")
         return result
@@ -483,13 +488,10 @@ def measure_ceilings(
         port=port,
         cwd=scratch,
     )
-    paths = {
-        "prism": reports_path,
-        "prism_metrics": f"{reports_path}/{report_id}/metrics?{METRICS_PARAMETERS}",
-    }
+    paths = {"prism": reports_path, "prism_metrics": f"{metrics_path}?{METRICS_PARAMETERS}"}
     with httpx.Client(timeout=60) as client:
         for name, path in paths.items():
-            target = Target(name, prism.url + path, {API_KEY_HEADER: API_KEY})
+            target = Target(name, prism.url + path, HEADERS)
             status = target.send(client).status_code
             if status >= 300:
                 say(f"  note: Prism answered {status} to {path}; not measured")
