@@ -126,7 +126,7 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         sizes=tuple(sorted(set(sizes))),
         results=arguments.results.resolve(),
         peers=arguments.peers.resolve(),
-        repeat=arguments.repeat or (3 if arguments.smoke else 20),
+        repeat=arguments.repeat or (3 if arguments.smoke else 50),
         seconds=arguments.seconds or (1.0 if arguments.smoke else 10.0),
         connections=arguments.connections or (8 if arguments.smoke else 64),
         seed=arguments.seed,
