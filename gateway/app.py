@@ -29,7 +29,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
-from gateway.compression import KeptAnswer, kept_answer
+from gateway.compression import KeptAnswer
 from gateway.graphql.caching import MomentAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
@@ -145,13 +145,14 @@ class GraphQLView(GraphQL[Context, None]):
                 encoded, media_type = bytes(response.body), response.media_type
                 if response.status_code != 200 or getattr(request.state, "had_errors", True):
                     return uncached(KeptAnswer(response.status_code, encoded, media_type))
-                answer = await kept_answer(200, encoded, media_type)
+                answer = KeptAnswer(200, encoded, media_type)
                 if self.real_clock:
                     self._keep_by_moment(generation, body, now, request.state.context, answer)
                 return Sized(answer, answer.size)
 
             found = await self.store.answers.get_or_build(generation, key, build)
-        await found.response(scope)(scope, receive, send)
+        response = await found.response(scope)
+        await response(scope, receive, send)
 
     def _moments(
         self, generation: int, metrics: Sequence[tuple[core.Report, MetricsQuery]], now: int

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from gateway.compression import KeptAnswer, kept_answer
+from gateway.compression import KeptAnswer
 from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.metrics import MetricsQuery, parse_metrics_query
@@ -217,12 +217,12 @@ def cached(endpoint: Endpoint, *, clock: bool = False, moment: Moment | None = N
             body = bytes(response.body)
             if response.status_code != 200:
                 return uncached(KeptAnswer(response.status_code, body, response.media_type))
-            kept = await kept_answer(200, body, response.media_type)
+            kept = KeptAnswer(200, body, response.media_type)
             return Sized(kept, kept.size)
 
         key = (request.scope["path"], request.scope["query_string"], when)
         answer: KeptAnswer = await resources.answers.get_or_build(generation, key, build)
-        return answer.response(request.scope)
+        return await answer.response(request.scope)
 
     return answer
 

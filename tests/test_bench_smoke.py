@@ -42,8 +42,8 @@ def test_smoke_run_writes_every_figure_and_agrees_with_the_peer(tmp_path: Path) 
         assert latency["cold_seconds"] > 0
         assert 0 < latency["warm"]["min_seconds"] <= latency["warm"]["median_seconds"]
         assert latency["response_bytes"] > 1000
-        # Sent gzip-compressed, as the benchmark asks of every server.
-        assert latency["content_encoding"] == "gzip"
+        # Sent brotli-compressed: the benchmark accepts what browsers accept.
+        assert latency["content_encoding"] == "br"
         assert 0 < latency["wire_bytes"] < latency["response_bytes"]
     assert size["seeding"]["seconds"] > 0
     assert size["seeding"]["raw_executemany_seconds"] > 0
@@ -56,7 +56,7 @@ def test_smoke_run_writes_every_figure_and_agrees_with_the_peer(tmp_path: Path) 
         for ceiling, answer in (("bare", "list"), ("bare_metrics", "metrics")):
             assert results["throughput"][ceiling]["ok_per_second"] > 0, ceiling
             assert results["throughput"][ceiling]["body_bytes"] > 0, answer
-        assert results["throughput"]["bare_metrics"]["content_encoding"] == "gzip"
+        assert results["throughput"]["bare_metrics"]["content_encoding"] == "br"
     names = [bar["bar"] for bar in results["bars"]]
     assert any(name.startswith("3. GraphQL / REST") for name in names)
     assert any(name.startswith("5. peak RSS") for name in names)

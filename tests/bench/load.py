@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 API_KEY_HEADER = "X-Octopus-ApiKey"
-ACCEPT_ENCODING = {"Accept-Encoding": "gzip"}
-"""Sent by every request of the benchmark, to every server, as browsers and httpx send it."""
+ACCEPT_ENCODING = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+"""Sent by every request of the benchmark, to every server, as browsers send it."""
 MARKER = "WRK-SUMMARY "
 
 _DONE = """

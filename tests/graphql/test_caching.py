@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -145,19 +146,20 @@ WEEKLY = """
 """
 
 
-async def test_a_kept_answer_goes_gzipped_to_a_client_that_accepts_it(
-    client: httpx.AsyncClient,
+@pytest.mark.parametrize("coding", ["br", "gzip"])
+async def test_a_kept_answer_goes_compressed_to_a_client_that_accepts_it(
+    client: httpx.AsyncClient, coding: str
 ) -> None:
     created = await graphql(client, CREATE, {"input": {"spaceId": "Spaces-1", "name": "A"}})
     assert created["data"]["createReport"]["__typename"] == "Report"
     body = {"query": WEEKLY}
     plain = await client.post("/graphql", json=body, headers={"Accept-Encoding": "identity"})
-    compressed = await client.post("/graphql", json=body, headers={"Accept-Encoding": "gzip"})
+    compressed = await client.post("/graphql", json=body, headers={"Accept-Encoding": coding})
 
     assert plain.status_code == compressed.status_code == 200
     assert len(plain.json()["data"]["report"]["metrics"]) == 2
     assert "content-encoding" not in plain.headers
-    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.headers["content-encoding"] == coding
     # httpx decodes: what came over the wire is the smaller, the decoded body the same.
     assert compressed.num_bytes_downloaded < len(plain.content) / 4
     assert compressed.content == plain.content

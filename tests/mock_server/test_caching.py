@@ -7,6 +7,7 @@ import dataclasses
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -162,22 +163,24 @@ async def test_with_a_real_clock_metrics_are_kept_while_the_answer_cannot_change
         world.state.resources = resources
 
 
-async def test_a_kept_answer_goes_gzipped_to_a_client_that_accepts_it(
-    client: httpx.AsyncClient,
+@pytest.mark.parametrize("coding", ["br", "gzip"])
+async def test_a_kept_answer_goes_compressed_to_a_client_that_accepts_it(
+    client: httpx.AsyncClient, coding: str
 ) -> None:
     report = await _create(client, "Everything")
     path = report["Links"]["Self"] + "/metrics?split=Project&timeRange=LastYear&granularity=Weekly"
     plain = await client.get(path, headers={"Accept-Encoding": "identity"})
-    compressed = await client.get(path, headers={"Accept-Encoding": "gzip"})
-    again = await client.get(path, headers={"Accept-Encoding": "gzip"})
+    compressed = await client.get(path, headers={"Accept-Encoding": coding})
+    browser = await client.get(path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
 
     assert "content-encoding" not in plain.headers
     assert plain.num_bytes_downloaded == len(plain.content)
-    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.headers["content-encoding"] == coding
     # httpx decodes: what came over the wire is the smaller, the decoded body the same.
     assert compressed.num_bytes_downloaded < len(plain.content) / 4
     assert compressed.content == plain.content
-    assert again.content == plain.content
+    assert browser.headers["content-encoding"] == "br"
+    assert browser.content == plain.content
     for response in (plain, compressed):
         assert response.headers["vary"] == "Accept-Encoding"
         assert response.headers["content-type"] == "application/json"
