@@ -23,7 +23,7 @@ from seed.facts import NO_FACTS, HistoryFacts
 from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
 from seed.producer import HistoryProducer, ProducerUnavailable
-from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
+from seed.records import RELEASE, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
     DEPLOYMENT,
@@ -143,14 +143,13 @@ def history_rows(company: CompanyPlan, facts: HistoryFacts | None = None) -> Ite
     and `DEPLOYMENT_COLUMNS` order; deployments with their facts (a success comes once its
     stream's order is known, so deployment rows are not in id order)."""
     facts = HistoryFacts() if facts is None else facts
+    waiting, settle, finished = facts.waiting, facts.settle, facts.finished
     releases = deployments = 0
-    for event in history_events(company):
-        ready = facts.settle(event[0])
-        if ready:
-            for row in ready:
+    for at, kind, _project, _sequence, record in history_events(company):
+        if waiting and waiting[0][0] <= at:
+            for row in settle(at):
                 yield False, row
-        record = event[4]
-        if event[1] == RELEASE:
+        if kind == RELEASE:
             assert isinstance(record, ReleaseRecord)
             releases += 1
             record.id = releases
@@ -168,33 +167,30 @@ def history_rows(company: CompanyPlan, facts: HistoryFacts | None = None) -> Ite
                 ),
             )
         else:
-            assert isinstance(record, DeploymentRecord)
+            assert not isinstance(record, ReleaseRecord)
+            release, environment, tenant, state, guided, queued, started, completed = record
             deployments += 1
-            release = record.release
             project = release.project
             channel = release.channel.id
-            completed = record.completed
-            row = [
+            row = (
                 deployments,
                 project.space_id,
                 release.id,
                 project.id,
                 channel,
-                record.environment_id,
-                record.tenant_id,
-                record.state.value,
-                record.guided,
-                record.queued,
-                record.started,
+                environment,
+                tenant,
+                state,
+                guided,
+                queued,
+                started,
                 completed,
-                *NO_FACTS,
-            ]
-            key = (channel, record.environment_id, record.tenant_id)
-            if completed is None or not facts.finished(
-                deployments, completed, record.state, record.guided, release, key, row
+            )
+            if completed is None or not finished(
+                deployments, completed, state, guided, release, (channel, environment, tenant), row
             ):
-                yield False, row
-    for row in facts.settle(None):
+                yield False, row + NO_FACTS
+    for row in settle(None):
         yield False, row
 
 

@@ -98,7 +98,7 @@ def produce(sender: Connection, seed: int, deployments: int, now: int) -> None:
             if is_release:
                 releases.append(values)
             else:
-                rows.append(tuple(values))
+                rows.append(values)
                 if len(rows) >= BATCH:
                     sender.send((releases, rows))
                     releases, rows = [], []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.insights.deployments import TaskState
 from seed.company import ChannelPlan, ProjectPlan
 
 RELEASE, DEPLOYMENT = 0, 1
@@ -25,17 +24,10 @@ class ReleaseRecord:
     """The channel's next release once it is written: sequence, id, assembled."""
 
 
-@dataclass(slots=True)
-class DeploymentRecord:
-    release: ReleaseRecord
-    environment_id: int
-    tenant_id: int | None
-    state: TaskState
-    guided: bool
-    queued: int
-    started: int | None
-    completed: int | None
+DeploymentRecord = tuple[ReleaseRecord, int, int | None, str, bool, int, int | None, int | None]
+"""A deployment: release, environment id, tenant id, task state, had guided failure, queue time,
+start time, completion time. A plain tuple: a seed makes millions of them."""
 
 
-Event = tuple[int, int, int, int, "ReleaseRecord | DeploymentRecord"]
+Event = tuple[int, int, int, int, ReleaseRecord | DeploymentRecord]
 """(time, RELEASE or DEPLOYMENT, project id, sequence, record): a total, deterministic order."""
