@@ -276,6 +276,7 @@ async def generate_into(
             may_replace=may_replace,
             facts_progress=facts_progress,
             refusal_hint=refusal_hint,
+            trusted=True,
         )
     finally:
         if producer is not None:
