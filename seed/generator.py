@@ -8,8 +8,7 @@ the projects' simulations through the merge to the bulk writer.
 from __future__ import annotations
 
 import gc
-import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -17,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.insights.ticks import format_timestamp
 from gateway.store.facts import FACT_COLUMNS
-from seed.calendar import months_before
-from seed.company import CompanyPlan, plan_company
+from seed.company import CompanyPlan
+from seed.events import decoded_events, history_events, plan
 from seed.facts import NO_FACTS, HistoryFacts
-from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
 from seed.producer import HistoryProducer, ProducerUnavailable
 from seed.records import RELEASE, Event, ReleaseRecord
@@ -47,15 +45,8 @@ HistoryRow = tuple[bool, Sequence[Any]]
 SEPARATE_PROCESS_FROM = 50_000
 """Below this, starting a second process costs more than it saves."""
 
-HISTORY_MONTHS = 13
 DEFAULT_SEED = 1
 DEFAULT_DEPLOYMENTS = 20_000
-
-
-def plan(*, seed: int, deployments: int, now: int) -> CompanyPlan:
-    """The company for these settings; its history covers the 13 months before `now`."""
-    start = months_before(now, HISTORY_MONTHS)
-    return plan_company(seed=seed, deployments=deployments, start=start, now=now)
 
 
 def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
@@ -110,16 +101,6 @@ def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
             yield INSIGHTS_REPORT, dict(report)
 
 
-def history_events(company: CompanyPlan) -> Iterator[Event]:
-    """Every project's events, merged in time order. No two events share their first four items
-    (time, kind, project, sequence), so comparing events never reaches their records."""
-    histories = [
-        ProjectHistory(project, seed=company.seed, start=company.start, now=company.now)
-        for project in company.projects
-    ]
-    return heapq.merge(*histories)
-
-
 RELEASE_COLUMNS = ("id", "space_id", "project_id", "channel_id", "version", "assembled")
 DEPLOYMENT_COLUMNS = (
     "id",
@@ -138,14 +119,20 @@ DEPLOYMENT_COLUMNS = (
 )
 
 
-def history_rows(company: CompanyPlan, facts: HistoryFacts | None = None) -> Iterator[HistoryRow]:
+def history_rows(
+    company: CompanyPlan,
+    facts: HistoryFacts | None = None,
+    events: Iterable[Event] | None = None,
+) -> Iterator[HistoryRow]:
     """Releases and deployments with ids given in time order, as values in `RELEASE_COLUMNS`
     and `DEPLOYMENT_COLUMNS` order; deployments with their facts (a success comes once its
-    stream's order is known, so deployment rows are not in id order)."""
+    stream's order is known, so deployment rows are not in id order). The events are the
+    company's `history_events`, made here unless given."""
     facts = HistoryFacts() if facts is None else facts
+    events = history_events(company) if events is None else events
     waiting, settle, finished = facts.waiting, facts.settle, facts.finished
     releases = deployments = 0
-    for at, kind, _project, _sequence, record in history_events(company):
+    for at, kind, _project, _sequence, record in events:
         if waiting and waiting[0][0] <= at:
             for row in settle(at):
                 yield False, row
@@ -213,25 +200,29 @@ def write_company(
     gc.disable()
     try:
         if producer is not None:
+            facts = HistoryFacts()
+            events = decoded_events(company, producer.batches())
             try:
-                for releases, deployments in producer.batches():
-                    writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
-                    writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
-                writer.flush()
-                return producer.with_facts
+                _write_history(writer, history_rows(company, facts, events))
+                return facts.with_facts
             except ProducerUnavailable:
                 pass  # nothing of the history was written: make it here instead
         facts = HistoryFacts()
-        for is_release, values in history_rows(company, facts):
-            if is_release:
-                writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
-            else:
-                writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
-        writer.flush()
+        _write_history(writer, history_rows(company, facts))
         return facts.with_facts
     finally:
         if collecting:
             gc.enable()
+
+
+def _write_history(writer: BulkWriter, rows: Iterable[HistoryRow]) -> None:
+    add = writer.add_values
+    for is_release, values in rows:
+        if is_release:
+            add(RELEASE_TABLE, RELEASE_COLUMNS, values)
+        else:
+            add(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
+    writer.flush()
 
 
 def describe_generation(*, seed: int, deployments: int, now: int) -> str:

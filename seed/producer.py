@@ -1,10 +1,11 @@
-"""The history generated in a second process, so that generating and writing overlap.
+"""The history simulated in a second process, so that simulating and writing overlap.
 
-The producer sends batches of release and deployment rows through a pipe; the pipe holds one
-batch at a time, so the producer runs at most a batch ahead of the writer and memory does not
-grow with the history. The producer computes exactly what `history_rows` yields in the writer's
-process. It never sees Ctrl-C (the writer stops it), and it ends when the writer goes away: its
-next send finds the pipe closed.
+The producer runs the projects' simulations and sends their events, encoded
+(`seed.events.encoded_batches`), in batches through a pipe; the writer's process gives the ids,
+works out the facts and writes the rows. The pipe holds one batch at a time, so the producer
+runs at most a batch ahead of the writer and memory does not grow with the history. The producer
+never sees Ctrl-C (the writer stops it), and it ends when the writer goes away: its next send
+finds the pipe closed.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ import gc
 import multiprocessing
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
 BATCH = 10_000
+"""Deployments per batch."""
 
-Batch = tuple[list[Sequence[Any]], list[Sequence[Any]]]
-"""Release rows, deployment rows."""
+Batch = list[tuple[Any, ...]]
+"""Encoded events (`seed.events.Encoded`)."""
 
 
 class ProducerUnavailable(RuntimeError):
@@ -52,12 +54,10 @@ class HistoryProducer:
             self._process.start()
         sender.close()
         self._receiver = receiver
-        self.with_facts = 0
 
     def batches(self) -> Iterator[Batch]:
-        """The history's rows, batch by batch; then `with_facts` holds how many deployments
-        were given facts. Raises `ProducerUnavailable` when the producer ends before its first
-        batch."""
+        """The history's events, batch by batch. Raises `ProducerUnavailable` when the producer
+        ends before its first batch."""
         received = False
         while True:
             try:
@@ -67,8 +67,7 @@ class HistoryProducer:
                 problem = f"the history producer stopped (exit code {self._process.exitcode})"
                 raise (RuntimeError if received else ProducerUnavailable)(problem) from None
             received = True
-            if isinstance(message, int):
-                self.with_facts = message
+            if message is None:
                 return
             yield message
 
@@ -81,29 +80,15 @@ class HistoryProducer:
 
 
 def produce(sender: Connection, seed: int, deployments: int, now: int) -> None:
-    """The producer's process: send the history in batches, then the count of deployments given
-    facts."""
+    """The producer's process: send the history's events in batches, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from seed.facts import HistoryFacts
-    from seed.generator import history_rows, plan
+    from seed.events import encoded_batches, plan
 
     gc.disable()  # see `seed.generator.write_company`
     try:
-        facts = HistoryFacts()
-        releases: list[Sequence[Any]] = []
-        rows: list[Sequence[Any]] = []
-        for is_release, values in history_rows(
-            plan(seed=seed, deployments=deployments, now=now), facts
-        ):
-            if is_release:
-                releases.append(values)
-            else:
-                rows.append(values)
-                if len(rows) >= BATCH:
-                    sender.send((releases, rows))
-                    releases, rows = [], []
-        sender.send((releases, rows))
-        sender.send(facts.with_facts)
+        for batch in encoded_batches(plan(seed=seed, deployments=deployments, now=now), BATCH):
+            sender.send(batch)
+        sender.send(None)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the writer is gone: its transaction rolled back, nothing is left to do
     finally:
