@@ -7,7 +7,7 @@ This module imports no database code, so that a producer process starts quickly.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from seed.calendar import months_before
@@ -16,6 +16,9 @@ from seed.history import ProjectHistory
 from seed.records import RELEASE, Event, ReleaseRecord
 
 HISTORY_MONTHS = 13
+
+EVENT_BATCH = 10_000
+"""Deployment events per batch of encoded events."""
 
 Encoded = tuple[Any, ...]
 """An event as plain values. A release: time, RELEASE, project id, sequence, channel id, version,
@@ -55,25 +58,3 @@ def encoded_batches(company: CompanyPlan, size: int) -> Iterator[list[Encoded]]:
                 batch = []
                 append = batch.append
     yield batch
-
-
-def decoded_events(company: CompanyPlan, batches: Iterable[list[Encoded]]) -> Iterator[Event]:
-    """The events that `encoded_batches` encoded, with their records made again.
-
-    Releases are kept for the deployments that name them: about one for every twelve
-    deployments."""
-    projects = {project.id: project for project in company.projects}
-    channels = {channel.id: channel for project in company.projects for channel in project.channels}
-    releases: dict[tuple[int, int], ReleaseRecord] = {}
-    for batch in batches:
-        for item in batch:
-            if item[1] == RELEASE:
-                at, kind, project, sequence, channel, version, fix = item
-                release = ReleaseRecord(
-                    projects[project], channels[channel], version, at, sequence, fix=fix
-                )
-                releases[project, sequence] = release
-                yield at, kind, project, sequence, release
-            else:
-                record = (releases[item[2], item[4]], *item[5:])
-                yield item[0], item[1], item[2], item[3], record

@@ -8,7 +8,7 @@ the projects' simulations through the merge to the bulk writer.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.ticks import format_timestamp
 from gateway.store.facts import FACT_COLUMNS
 from seed.company import CompanyPlan
-from seed.events import decoded_events, history_events, plan
+from seed.events import EVENT_BATCH, Encoded, encoded_batches, plan
 from seed.facts import NO_FACTS, HistoryFacts
 from seed.lifecycle import LoadSummary, load_store
 from seed.producer import HistoryProducer, ProducerUnavailable
-from seed.records import RELEASE, Event, ReleaseRecord
+from seed.records import RELEASE, ReleaseRecord
 from seed.writer import (
     CHANNEL,
     DEPLOYMENT,
@@ -39,8 +39,8 @@ from seed.writer import (
 )
 from seed.writer import RELEASE as RELEASE_TABLE
 
-HistoryRow = tuple[bool, Sequence[Any]]
-"""(True, release values) or (False, deployment values)."""
+Values = tuple[Any, ...]
+"""A release or deployment row as values in `RELEASE_COLUMNS` or `DEPLOYMENT_COLUMNS` order."""
 
 SEPARATE_PROCESS_FROM = 50_000
 """Below this, starting a second process costs more than it saves."""
@@ -122,49 +122,68 @@ DEPLOYMENT_COLUMNS = (
 def history_rows(
     company: CompanyPlan,
     facts: HistoryFacts | None = None,
-    events: Iterable[Event] | None = None,
-) -> Iterator[HistoryRow]:
+    batches: Iterable[list[Encoded]] | None = None,
+) -> Iterator[tuple[list[Values], list[Values]]]:
     """Releases and deployments with ids given in time order, as values in `RELEASE_COLUMNS`
-    and `DEPLOYMENT_COLUMNS` order; deployments with their facts (a success comes once its
-    stream's order is known, so deployment rows are not in id order). The events are the
-    company's `history_events`, made here unless given."""
+    and `DEPLOYMENT_COLUMNS` order, a list of each for every batch of events; deployments with
+    their facts (a success comes once its stream's order is known, so deployment rows are not
+    in id order). The events are the company's, encoded (`seed.events.encoded_batches`), made
+    here unless given.
+
+    Releases are kept for the deployments that name them: about one for every twelve
+    deployments."""
     facts = HistoryFacts() if facts is None else facts
-    events = history_events(company) if events is None else events
+    batches = encoded_batches(company, EVENT_BATCH) if batches is None else batches
     waiting, settle, finished = facts.waiting, facts.settle, facts.finished
-    releases = deployments = 0
-    for at, kind, _project, _sequence, record in events:
-        if waiting and waiting[0][0] <= at:
-            for row in settle(at):
-                yield False, row
-        if kind == RELEASE:
-            assert isinstance(record, ReleaseRecord)
-            releases += 1
-            record.id = releases
-            facts.released(record)
-            project = record.project
-            yield (
-                True,
-                (
-                    releases,
-                    project.space_id,
-                    project.id,
-                    record.channel.id,
-                    record.version,
-                    record.assembled,
-                ),
-            )
-        else:
-            assert not isinstance(record, ReleaseRecord)
-            release, environment, tenant, state, guided, queued, started, completed = record
-            deployments += 1
-            project = release.project
-            channel = release.channel.id
+    released = facts.released
+    projects = {project.id: project for project in company.projects}
+    channels = {channel.id: channel for project in company.projects for channel in project.channels}
+    releases: dict[tuple[int, int], ReleaseRecord] = {}
+    release_count = deployment_count = 0
+    for batch in batches:
+        release_rows: list[Values] = []
+        deployment_rows: list[Values] = []
+        add = deployment_rows.append
+        for item in batch:
+            if waiting and waiting[0][0] <= item[0]:
+                deployment_rows.extend(settle(item[0]))
+            if item[1] == RELEASE:
+                at, _, project_id, sequence, channel_id, version, fix = item
+                project = projects[project_id]
+                release = ReleaseRecord(
+                    project, channels[channel_id], version, at, sequence, fix=fix
+                )
+                releases[project_id, sequence] = release
+                release_count += 1
+                release.id = release_count
+                released(release)
+                release_rows.append(
+                    (release_count, project.space_id, project_id, channel_id, version, at)
+                )
+                continue
+            (
+                _,
+                _,
+                project_id,
+                _,
+                release_sequence,
+                environment,
+                tenant,
+                state,
+                guided,
+                queued,
+                started,
+                completed,
+            ) = item
+            release = releases[project_id, release_sequence]
+            deployment_count += 1
+            channel_id = release.channel.id
             row = (
-                deployments,
-                project.space_id,
+                deployment_count,
+                release.project.space_id,
                 release.id,
-                project.id,
-                channel,
+                project_id,
+                channel_id,
                 environment,
                 tenant,
                 state,
@@ -174,11 +193,17 @@ def history_rows(
                 completed,
             )
             if completed is None or not finished(
-                deployments, completed, state, guided, release, (channel, environment, tenant), row
+                deployment_count,
+                completed,
+                state,
+                guided,
+                release,
+                (channel_id, environment, tenant),
+                row,
             ):
-                yield False, row + NO_FACTS
-    for row in settle(None):
-        yield False, row
+                add(row + NO_FACTS)
+        yield release_rows, deployment_rows
+    yield [], settle(None)
 
 
 def write_company(
@@ -201,9 +226,8 @@ def write_company(
     try:
         if producer is not None:
             facts = HistoryFacts()
-            events = decoded_events(company, producer.batches())
             try:
-                _write_history(writer, history_rows(company, facts, events))
+                _write_history(writer, history_rows(company, facts, producer.batches()))
                 return facts.with_facts
             except ProducerUnavailable:
                 pass  # nothing of the history was written: make it here instead
@@ -215,13 +239,12 @@ def write_company(
             gc.enable()
 
 
-def _write_history(writer: BulkWriter, rows: Iterable[HistoryRow]) -> None:
-    add = writer.add_values
-    for is_release, values in rows:
-        if is_release:
-            add(RELEASE_TABLE, RELEASE_COLUMNS, values)
-        else:
-            add(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
+def _write_history(
+    writer: BulkWriter, batches: Iterable[tuple[list[Values], list[Values]]]
+) -> None:
+    for releases, deployments in batches:
+        writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
+        writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
     writer.flush()
 
 
