@@ -1,5 +1,5 @@
-"""The company's history as one stream of events in time order, and a compact form of it that
-crosses from the producer's process to the writer's.
+"""The company's history as one stream of events in time order, in batches that cross from the
+producer's process to the writer's.
 
 This module imports no database code, so that a producer process starts quickly.
 """
@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from typing import Any
+from itertools import islice
 
 from seed.calendar import months_before
 from seed.company import CompanyPlan, plan_company
 from seed.history import ProjectHistory
-from seed.records import RELEASE, Event, ReleaseRecord
+from seed.records import Event
 
 HISTORY_MONTHS = 13
 
 EVENT_BATCH = 10_000
-"""Deployment events per batch of encoded events."""
-
-Encoded = tuple[Any, ...]
-"""An event as plain values. A release: time, RELEASE, project id, sequence, channel id, version,
-fix. A deployment: time, DEPLOYMENT, project id, sequence, the release's sequence, then the rest
-of its `DeploymentRecord`."""
+"""Events per batch."""
 
 
 def plan(*, seed: int, deployments: int, now: int) -> CompanyPlan:
@@ -42,19 +37,8 @@ def history_events(company: CompanyPlan) -> Iterator[Event]:
     return heapq.merge(*histories)
 
 
-def encoded_batches(company: CompanyPlan, size: int) -> Iterator[list[Encoded]]:
-    """The history's events in lists of `size`, encoded."""
-    batch: list[Encoded] = []
-    append = batch.append
-    for at, kind, project, sequence, record in history_events(company):
-        if kind == RELEASE:
-            assert isinstance(record, ReleaseRecord)
-            append((at, kind, project, sequence, record.channel.id, record.version, record.fix))
-        else:
-            assert not isinstance(record, ReleaseRecord)
-            append((at, kind, project, sequence, record[0].sequence, *record[1:]))
-            if len(batch) >= size:
-                yield batch
-                batch = []
-                append = batch.append
-    yield batch
+def event_batches(company: CompanyPlan, size: int) -> Iterator[list[Event]]:
+    """The history's events in lists of `size`."""
+    events = history_events(company)
+    while batch := list(islice(events, size)):
+        yield batch

@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.ticks import format_timestamp
 from gateway.store.facts import FACT_COLUMNS
 from seed.company import CompanyPlan
-from seed.events import EVENT_BATCH, Encoded, encoded_batches, plan
+from seed.events import EVENT_BATCH, event_batches, plan
 from seed.facts import NO_FACTS, HistoryFacts
 from seed.lifecycle import LoadSummary, load_store
 from seed.producer import HistoryProducer, ProducerUnavailable
-from seed.records import RELEASE, ReleaseRecord
+from seed.records import RELEASE, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
     DEPLOYMENT,
@@ -122,18 +122,18 @@ DEPLOYMENT_COLUMNS = (
 def history_rows(
     company: CompanyPlan,
     facts: HistoryFacts | None = None,
-    batches: Iterable[list[Encoded]] | None = None,
+    batches: Iterable[list[Event]] | None = None,
 ) -> Iterator[tuple[list[Values], list[Values]]]:
     """Releases and deployments with ids given in time order, as values in `RELEASE_COLUMNS`
     and `DEPLOYMENT_COLUMNS` order, a list of each for every batch of events; deployments with
     their facts (a success comes once its stream's order is known, so deployment rows are not
-    in id order). The events are the company's, encoded (`seed.events.encoded_batches`), made
-    here unless given.
+    in id order). The events are the company's (`seed.events.event_batches`), made here unless
+    given.
 
     Releases are kept for the deployments that name them: about one for every twelve
     deployments."""
     facts = HistoryFacts() if facts is None else facts
-    batches = encoded_batches(company, EVENT_BATCH) if batches is None else batches
+    batches = event_batches(company, EVENT_BATCH) if batches is None else batches
     waiting, settle, finished = facts.waiting, facts.settle, facts.finished
     released = facts.released
     projects = {project.id: project for project in company.projects}

@@ -33,7 +33,7 @@ from gateway.insights.ticks import (
 )
 from seed.calendar import LocalClock
 from seed.company import ChannelPlan, ProjectPlan, TenantPlan
-from seed.records import DEPLOYMENT, RELEASE, DeploymentRecord, Event, ReleaseRecord
+from seed.records import DEPLOYMENT, RELEASE, Event, ReleaseRecord
 from seed.versions import Versions
 
 _FORWARD, _RETRY, _ROLLBACK, _REDEPLOY = 0, 1, 2, 3
@@ -295,7 +295,7 @@ class ProjectHistory:
             self._push(self._later(at, first, None), (release, None, route, 0, _FORWARD, 0, None))
         else:
             self._fan_out(at + first, release)
-        return (at, RELEASE, self.plan.id, release.sequence, release)
+        return (at, RELEASE, self.plan.id, release.sequence, channel.id, version, fix)
 
     def _fan_out(self, at: int, release: ReleaseRecord) -> None:
         delay, minutes = self._delay_minutes, self._minutes
@@ -322,13 +322,12 @@ class ProjectHistory:
             if stream.latest > release.sequence:
                 return None  # a newer release got here first
             stream.latest = release.sequence
-        record = self._run(at, release, tenant, environment, mode, forced)
         self._emitted += 1
-        event = (at, DEPLOYMENT, self.plan.id, self._emitted, record)
-        completed = record[7]
+        event = self._run(at, release, tenant, environment, mode, forced)
+        completed = event[11]
         if completed is None:
             return event
-        state = record[3]
+        state = event[7]
         if state is _SUCCESS:
             if stream.deployed is not release:
                 stream.before, stream.deployed = stream.deployed, release
@@ -350,7 +349,7 @@ class ProjectHistory:
         environment: int,
         mode: int,
         forced: str | None,
-    ) -> DeploymentRecord:
+    ) -> Event:
         random = self.rng.random
         # The outcome.
         guided = False
@@ -408,7 +407,20 @@ class ProjectHistory:
             if started is not None and started > self.now:
                 state, started = _QUEUED, None
         tenant_id = None if tenant is None else tenant.id
-        return (release, environment, tenant_id, state, guided, at, started, completed)
+        return (
+            at,
+            DEPLOYMENT,
+            self.plan.id,
+            self._emitted,
+            release.sequence,
+            environment,
+            tenant_id,
+            state,
+            guided,
+            at,
+            started,
+            completed,
+        )
 
     def _after_success(
         self, completed: int, action: _Deploy, environment: int, stream: _Stream

@@ -1,7 +1,7 @@
 """The history simulated in a second process, so that simulating and writing overlap.
 
-The producer runs the projects' simulations and sends their events, encoded
-(`seed.events.encoded_batches`), in batches through a pipe; the writer's process gives the ids,
+The producer runs the projects' simulations and sends their events (`seed.events.event_batches`)
+in batches through a pipe; the writer's process gives the ids,
 works out the facts and writes the rows. A thread of the writer's process drains the pipe into a
 queue of `AHEAD` batches, so that the producer does not wait while the writer writes; it runs at
 most that many batches ahead, and memory does not grow with the history. The producer never sees
@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 Batch = list[tuple[Any, ...]]
-"""Encoded events (`seed.events.Encoded`)."""
+"""Events (`seed.records.Event`)."""
 
 AHEAD = 2
 """Batches received and not yet taken by the writer, at most."""
@@ -117,12 +117,12 @@ class HistoryProducer:
 def produce(sender: Connection, seed: int, deployments: int, now: int) -> None:
     """The producer's process: send the history's events in batches, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from seed.events import EVENT_BATCH, encoded_batches, plan
+    from seed.events import EVENT_BATCH, event_batches, plan
 
     gc.disable()  # see `seed.generator.write_company`
     try:
         company = plan(seed=seed, deployments=deployments, now=now)
-        for batch in encoded_batches(company, EVENT_BATCH):
+        for batch in event_batches(company, EVENT_BATCH):
             sender.send(batch)
         sender.send(None)
     except (BrokenPipeError, ConnectionResetError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from seed.company import ChannelPlan, ProjectPlan
 
@@ -24,10 +25,11 @@ class ReleaseRecord:
     """The channel's next release once it is written: sequence, id, assembled."""
 
 
-DeploymentRecord = tuple[ReleaseRecord, int, int | None, str, bool, int, int | None, int | None]
-"""A deployment: release, environment id, tenant id, task state, had guided failure, queue time,
-start time, completion time. A plain tuple: a seed makes millions of them."""
+Event = tuple[Any, ...]
+"""What a project's history yields, as plain values (they cross between processes), the first
+four making a total, deterministic order: time, RELEASE or DEPLOYMENT, project id, sequence.
 
-
-Event = tuple[int, int, int, int, ReleaseRecord | DeploymentRecord]
-"""(time, RELEASE or DEPLOYMENT, project id, sequence, record): a total, deterministic order."""
+A release goes on with its channel id, version and whether it is a fix (its time is its
+creation). A deployment's sequence counts the project's deployments; it goes on with its
+release's sequence, environment id, tenant id, task state, had guided failure, queue time,
+start time and completion time."""
