@@ -130,15 +130,16 @@ def history_rows(
     in id order). The events are the company's (`seed.events.event_batches`), made here unless
     given.
 
-    Releases are kept for the deployments that name them: about one for every twelve
-    deployments."""
+    Releases are kept for the deployments that name them (a rollback may name an old one): about
+    one for every twelve deployments."""
     facts = HistoryFacts() if facts is None else facts
     batches = event_batches(company, EVENT_BATCH) if batches is None else batches
     waiting, settle, finished = facts.waiting, facts.settle, facts.finished
     released = facts.released
     projects = {project.id: project for project in company.projects}
     channels = {channel.id: channel for project in company.projects for channel in project.channels}
-    releases: dict[tuple[int, int], ReleaseRecord] = {}
+    # Each project's releases by sequence (they come in sequence order), without their versions.
+    releases: dict[int, list[ReleaseRecord]] = {project: [] for project in projects}
     release_count = deployment_count = 0
     for batch in batches:
         release_rows: list[Values] = []
@@ -150,10 +151,8 @@ def history_rows(
             if item[1] == RELEASE:
                 at, _, project_id, sequence, channel_id, version, fix = item
                 project = projects[project_id]
-                release = ReleaseRecord(
-                    project, channels[channel_id], version, at, sequence, fix=fix
-                )
-                releases[project_id, sequence] = release
+                release = ReleaseRecord(project, channels[channel_id], "", at, sequence, fix=fix)
+                releases[project_id].append(release)
                 release_count += 1
                 release.id = release_count
                 released(release)
@@ -175,7 +174,7 @@ def history_rows(
                 started,
                 completed,
             ) = item
-            release = releases[project_id, release_sequence]
+            release = releases[project_id][release_sequence]
             deployment_count += 1
             channel_id = release.channel.id
             row = (
