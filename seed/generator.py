@@ -271,7 +271,6 @@ async def generate_into(
 
     With `separate_process` (by default from `SEPARATE_PROCESS_FROM` deployments) the history is
     generated in a second process while this one writes."""
-    company = plan(seed=seed, deployments=deployments, now=now)
     if separate_process is None:
         separate_process = deployments >= SEPARATE_PROCESS_FROM
     # Started first, so that it starts up while the store is prepared.
@@ -279,6 +278,7 @@ async def generate_into(
         HistoryProducer(seed=seed, deployments=deployments, now=now) if separate_process else None
     )
     try:
+        company = plan(seed=seed, deployments=deployments, now=now)
         return await load_store(
             engine,
             origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
