@@ -28,10 +28,10 @@ from gateway.store.engine import (
 )
 from seed.datafile import TextOut, export_store
 from seed.demo import serve_demo
+from seed.events import HISTORY_MONTHS
 from seed.generator import (
     DEFAULT_DEPLOYMENTS,
     DEFAULT_SEED,
-    HISTORY_MONTHS,
     describe_generation,
     generate_into,
 )

@@ -49,7 +49,8 @@ class LocalClock:
         """`ticks` when it falls in working hours (Monday to Friday, 08:30 to 17:30 local);
         otherwise, with probability `off_hours`, still `ticks` (someone deploys late or at the
         weekend), else a moment early in the next working day."""
-        local = ticks + self.offset(ticks)
+        offset = self._offsets.get(ticks // TICKS_PER_DAY)
+        local = ticks + (self.offset(ticks) if offset is None else offset)
         day, time_of_day = divmod(local, TICKS_PER_DAY)
         weekday = (day + _THURSDAY) % 7
         if weekday < 5 and WORK_STARTS <= time_of_day < WORK_ENDS:

@@ -15,17 +15,15 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from gateway.insights.deployments import Outcome, TaskState, outcome_of
+from gateway.insights.deployments import FINISHED_STATES, Outcome, outcome_of
 from gateway.insights.facts import StreamFactsState
 from gateway.store.facts import FACT_COLUMNS
 from seed.records import ReleaseRecord
 
 NO_FACTS: tuple[None, ...] = (None,) * len(FACT_COLUMNS)
 
-Row = list[Any]
-"""A deployment row whose last len(FACT_COLUMNS) values are its facts."""
-
-_FACTS = -len(FACT_COLUMNS)
+Row = tuple[Any, ...]
+"""A deployment row: its values before the facts, or with them."""
 
 
 class ReleaseChains:
@@ -60,6 +58,13 @@ class ReleaseChains:
         return deployed.id, deployed.assembled
 
 
+_OUTCOMES = {
+    (state.value, guided): outcome_of(state, guided)
+    for state in FINISHED_STATES
+    for guided in (False, True)
+}
+
+
 class HistoryFacts:
     """Give it every release (`released`) and finished deployment (`finished`) in the history's
     order; it hands back the rows that are ready, with their facts, from `settle(now)`."""
@@ -67,9 +72,11 @@ class HistoryFacts:
     def __init__(self) -> None:
         self._releases = ReleaseChains()
         self._streams: dict[tuple[int, int, int | None], StreamFactsState[ReleaseRecord]] = {}
-        self._waiting: list[
+        self.waiting: list[
             tuple[int, int, StreamFactsState[ReleaseRecord], Outcome, ReleaseRecord, Row | None]
         ] = []
+        """The finished deployments not settled yet, a heap by completion time and id: the
+        first one's completion time is when `settle` next has work."""
         self.with_facts = 0
 
     def released(self, release: ReleaseRecord) -> None:
@@ -80,14 +87,15 @@ class HistoryFacts:
         self,
         number: int,
         completed: int,
-        state: TaskState,
+        state: str,
         guided: bool,
         release: ReleaseRecord,
         key: tuple[int, int, int | None],
         row: Row,
     ) -> bool:
-        """Take a finished deployment; False when its row has no facts and may go now."""
-        outcome = outcome_of(state, guided)
+        """Take a finished deployment (its task state's value); False when its row has no facts
+        and may go now."""
+        outcome = _OUTCOMES[state, guided]
         if outcome is Outcome.NOT_COUNTED:
             return False  # canceled and timed out: no facts, and the stream does not move
         stream = self._streams.get(key)
@@ -95,17 +103,17 @@ class HistoryFacts:
             stream = self._streams[key] = StreamFactsState(self._releases)
         success = outcome is Outcome.SUCCESSFUL
         entry = (completed, number, stream, outcome, release, row if success else None)
-        heapq.heappush(self._waiting, entry)
+        heapq.heappush(self.waiting, entry)
         return success
 
     def settle(self, now: int | None) -> list[Row]:
-        """The rows of successes completed by `now` (all with None), their facts filled in."""
-        waiting, ready = self._waiting, []
+        """The rows of successes completed by `now` (all with None), their facts after them."""
+        waiting, ready = self.waiting, []
+        pop = heapq.heappop
         while waiting and (now is None or waiting[0][0] <= now):
-            completed, number, stream, outcome, release, row = heapq.heappop(waiting)
-            facts = stream.add(number, completed, outcome, release)
+            completed, number, stream, outcome, release, row = pop(waiting)
+            facts = stream.add_values(number, completed, outcome, release)
             if row is not None:
-                row[_FACTS:] = facts.values()
-                ready.append(row)
+                ready.append(row + facts)
         self.with_facts += len(ready)
         return ready

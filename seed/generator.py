@@ -8,8 +8,7 @@ the projects' simulations through the merge to the bulk writer.
 from __future__ import annotations
 
 import gc
-import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -17,13 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.insights.ticks import format_timestamp
 from gateway.store.facts import FACT_COLUMNS
-from seed.calendar import months_before
-from seed.company import CompanyPlan, plan_company
+from seed.company import CompanyPlan
+from seed.events import EVENT_BATCH, event_batches, plan
 from seed.facts import NO_FACTS, HistoryFacts
-from seed.history import ProjectHistory
 from seed.lifecycle import LoadSummary, load_store
 from seed.producer import HistoryProducer, ProducerUnavailable
-from seed.records import RELEASE, DeploymentRecord, Event, ReleaseRecord
+from seed.records import RELEASE, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
     DEPLOYMENT,
@@ -41,21 +39,14 @@ from seed.writer import (
 )
 from seed.writer import RELEASE as RELEASE_TABLE
 
-HistoryRow = tuple[bool, Sequence[Any]]
-"""(True, release values) or (False, deployment values)."""
+Values = tuple[Any, ...]
+"""A release or deployment row as values in `RELEASE_COLUMNS` or `DEPLOYMENT_COLUMNS` order."""
 
 SEPARATE_PROCESS_FROM = 50_000
 """Below this, starting a second process costs more than it saves."""
 
-HISTORY_MONTHS = 13
 DEFAULT_SEED = 1
 DEFAULT_DEPLOYMENTS = 20_000
-
-
-def plan(*, seed: int, deployments: int, now: int) -> CompanyPlan:
-    """The company for these settings; its history covers the 13 months before `now`."""
-    start = months_before(now, HISTORY_MONTHS)
-    return plan_company(seed=seed, deployments=deployments, start=start, now=now)
 
 
 def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
@@ -110,16 +101,6 @@ def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
             yield INSIGHTS_REPORT, dict(report)
 
 
-def history_events(company: CompanyPlan) -> Iterator[Event]:
-    """Every project's events, merged in time order. No two events share their first four items
-    (time, kind, project, sequence), so comparing events never reaches their records."""
-    histories = [
-        ProjectHistory(project, seed=company.seed, start=company.start, now=company.now)
-        for project in company.projects
-    ]
-    return heapq.merge(*histories)
-
-
 RELEASE_COLUMNS = ("id", "space_id", "project_id", "channel_id", "version", "assembled")
 DEPLOYMENT_COLUMNS = (
     "id",
@@ -138,64 +119,90 @@ DEPLOYMENT_COLUMNS = (
 )
 
 
-def history_rows(company: CompanyPlan, facts: HistoryFacts | None = None) -> Iterator[HistoryRow]:
+def history_rows(
+    company: CompanyPlan,
+    facts: HistoryFacts | None = None,
+    batches: Iterable[list[Event]] | None = None,
+) -> Iterator[tuple[list[Values], list[Values]]]:
     """Releases and deployments with ids given in time order, as values in `RELEASE_COLUMNS`
-    and `DEPLOYMENT_COLUMNS` order; deployments with their facts (a success comes once its
-    stream's order is known, so deployment rows are not in id order)."""
+    and `DEPLOYMENT_COLUMNS` order, a list of each for every batch of events; deployments with
+    their facts (a success comes once its stream's order is known, so deployment rows are not
+    in id order). The events are the company's (`seed.events.event_batches`), made here unless
+    given.
+
+    Releases are kept for the deployments that name them (a rollback may name an old one): about
+    one for every twelve deployments."""
     facts = HistoryFacts() if facts is None else facts
-    releases = deployments = 0
-    for event in history_events(company):
-        ready = facts.settle(event[0])
-        if ready:
-            for row in ready:
-                yield False, row
-        record = event[4]
-        if event[1] == RELEASE:
-            assert isinstance(record, ReleaseRecord)
-            releases += 1
-            record.id = releases
-            facts.released(record)
-            project = record.project
-            yield (
-                True,
-                (
-                    releases,
-                    project.space_id,
-                    project.id,
-                    record.channel.id,
-                    record.version,
-                    record.assembled,
-                ),
-            )
-        else:
-            assert isinstance(record, DeploymentRecord)
-            deployments += 1
-            release = record.release
-            project = release.project
-            channel = release.channel.id
-            completed = record.completed
-            row = [
-                deployments,
-                project.space_id,
-                release.id,
-                project.id,
-                channel,
-                record.environment_id,
-                record.tenant_id,
-                record.state.value,
-                record.guided,
-                record.queued,
-                record.started,
+    batches = event_batches(company, EVENT_BATCH) if batches is None else batches
+    waiting, settle, finished = facts.waiting, facts.settle, facts.finished
+    released = facts.released
+    projects = {project.id: project for project in company.projects}
+    channels = {channel.id: channel for project in company.projects for channel in project.channels}
+    # Each project's releases by sequence (they come in sequence order), without their versions.
+    releases: dict[int, list[ReleaseRecord]] = {project: [] for project in projects}
+    release_count = deployment_count = 0
+    for batch in batches:
+        release_rows: list[Values] = []
+        deployment_rows: list[Values] = []
+        add = deployment_rows.append
+        for item in batch:
+            if waiting and waiting[0][0] <= item[0]:
+                deployment_rows.extend(settle(item[0]))
+            if item[1] == RELEASE:
+                at, _, project_id, sequence, channel_id, version, fix = item
+                project = projects[project_id]
+                release = ReleaseRecord(project, channels[channel_id], "", at, sequence, fix=fix)
+                releases[project_id].append(release)
+                release_count += 1
+                release.id = release_count
+                released(release)
+                release_rows.append(
+                    (release_count, project.space_id, project_id, channel_id, version, at)
+                )
+                continue
+            (
+                _,
+                _,
+                project_id,
+                _,
+                release_sequence,
+                environment,
+                tenant,
+                state,
+                guided,
+                queued,
+                started,
                 completed,
-                *NO_FACTS,
-            ]
-            key = (channel, record.environment_id, record.tenant_id)
-            if completed is None or not facts.finished(
-                deployments, completed, record.state, record.guided, release, key, row
+            ) = item
+            release = releases[project_id][release_sequence]
+            deployment_count += 1
+            channel_id = release.channel.id
+            row = (
+                deployment_count,
+                release.project.space_id,
+                release.id,
+                project_id,
+                channel_id,
+                environment,
+                tenant,
+                state,
+                guided,
+                queued,
+                started,
+                completed,
+            )
+            if completed is None or not finished(
+                deployment_count,
+                completed,
+                state,
+                guided,
+                release,
+                (channel_id, environment, tenant),
+                row,
             ):
-                yield False, row
-    for row in facts.settle(None):
-        yield False, row
+                add(row + NO_FACTS)
+        yield release_rows, deployment_rows
+    yield [], settle(None)
 
 
 def write_company(
@@ -217,25 +224,27 @@ def write_company(
     gc.disable()
     try:
         if producer is not None:
+            facts = HistoryFacts()
             try:
-                for releases, deployments in producer.batches():
-                    writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
-                    writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
-                writer.flush()
-                return producer.with_facts
+                _write_history(writer, history_rows(company, facts, producer.batches()))
+                return facts.with_facts
             except ProducerUnavailable:
                 pass  # nothing of the history was written: make it here instead
         facts = HistoryFacts()
-        for is_release, values in history_rows(company, facts):
-            if is_release:
-                writer.add_values(RELEASE_TABLE, RELEASE_COLUMNS, values)
-            else:
-                writer.add_values(DEPLOYMENT, DEPLOYMENT_COLUMNS, values)
-        writer.flush()
+        _write_history(writer, history_rows(company, facts))
         return facts.with_facts
     finally:
         if collecting:
             gc.enable()
+
+
+def _write_history(
+    writer: BulkWriter, batches: Iterable[tuple[list[Values], list[Values]]]
+) -> None:
+    for releases, deployments in batches:
+        writer.add_many(RELEASE_TABLE, RELEASE_COLUMNS, releases)
+        writer.add_many(DEPLOYMENT, DEPLOYMENT_COLUMNS, deployments)
+    writer.flush()
 
 
 def describe_generation(*, seed: int, deployments: int, now: int) -> str:
@@ -262,7 +271,6 @@ async def generate_into(
 
     With `separate_process` (by default from `SEPARATE_PROCESS_FROM` deployments) the history is
     generated in a second process while this one writes."""
-    company = plan(seed=seed, deployments=deployments, now=now)
     if separate_process is None:
         separate_process = deployments >= SEPARATE_PROCESS_FROM
     # Started first, so that it starts up while the store is prepared.
@@ -270,6 +278,7 @@ async def generate_into(
         HistoryProducer(seed=seed, deployments=deployments, now=now) if separate_process else None
     )
     try:
+        company = plan(seed=seed, deployments=deployments, now=now)
         return await load_store(
             engine,
             origin=origin or describe_generation(seed=seed, deployments=deployments, now=now),
@@ -280,6 +289,7 @@ async def generate_into(
             may_replace=may_replace,
             facts_progress=facts_progress,
             refusal_hint=refusal_hint,
+            trusted=True,
         )
     finally:
         if producer is not None:

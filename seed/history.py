@@ -33,29 +33,39 @@ from gateway.insights.ticks import (
 )
 from seed.calendar import LocalClock
 from seed.company import ChannelPlan, ProjectPlan, TenantPlan
-from seed.records import DEPLOYMENT, RELEASE, DeploymentRecord, Event, ReleaseRecord
+from seed.records import DEPLOYMENT, RELEASE, Event, ReleaseRecord
 from seed.versions import Versions
 
-_FORWARD, _RETRY, _ROLLBACK, _REDEPLOY = "forward", "retry", "rollback", "redeploy"
+_FORWARD, _RETRY, _ROLLBACK, _REDEPLOY = 0, 1, 2, 3
+"""Deployment modes; forward and retry deployments are the ones that move a release on."""
 _CANCELED, _TIMED_OUT = 0.012, 0.006
 _ROLLBACK_CHANCE, _REDEPLOY_CHANCE = 0.02, 0.015
 _MAX_RETRIES = 3
 
+_SUCCESS = TaskState.SUCCESS.value
+_FAILED = TaskState.FAILED.value
+_CANCELED_STATE = TaskState.CANCELED.value
+_TIMED_OUT_STATE = TaskState.TIMED_OUT.value
+_EXECUTING = TaskState.EXECUTING.value
+_QUEUED = TaskState.QUEUED.value
 
-@cache
-def _log_bounds(bounds: tuple[float, float]) -> tuple[float, float]:
-    return math.log(bounds[0]), math.log(bounds[1])
+_NV_MAGICCONST = 4 * math.exp(-0.5) / math.sqrt(2.0)
+"""`random.NV_MAGICCONST`, for the normal variates drawn inline."""
 
+
+def _log_span(bounds: tuple[float, float]) -> tuple[float, float]:
+    """The log of the low bound and the width of the log range, for `ProjectHistory._minutes`."""
+    low, high = math.log(bounds[0]), math.log(bounds[1])
+    return low, high - low
+
+
+_PREVIEW_DELAY = _log_span((120, 4_000))
+_HOTFIX_DELAY = _log_span((600, 10_000))
+_RETRY_DELAY = _log_span((5, 90))
+_ROLLBACK_DELAY = _log_span((15, 180))
+_REDEPLOY_DELAY = _log_span((60, 4_000))
 
 _SECOND_BITS = TICKS_PER_SECOND.bit_length()
-
-
-def _below_a_second(rng: random.Random) -> int:
-    """rng.randrange(TICKS_PER_SECOND), drawn the same way, without its argument checks."""
-    ticks = rng.getrandbits(_SECOND_BITS)
-    while ticks >= TICKS_PER_SECOND:
-        ticks = rng.getrandbits(_SECOND_BITS)
-    return ticks
 
 
 @cache
@@ -64,21 +74,11 @@ def clock_for(zone: str) -> LocalClock:
     return LocalClock(zone)
 
 
-@dataclass(slots=True)
-class _Deploy:
-    release: ReleaseRecord
-    tenant: TenantPlan | None
-    route: tuple[int, ...]
-    position: int
-    mode: str
-    attempt: int = 0
-    forced: TaskState | None = None
-
-
-@dataclass(slots=True)
-class _Create:
-    channel: ChannelPlan
-    fix: bool = False
+_Deploy = tuple[ReleaseRecord, TenantPlan | None, tuple[int, ...], int, int, int, str | None]
+"""A deployment to make: release, tenant, route, position in the route, mode, attempt, and the
+unfinished state it is forced into (the tasks left running at now)."""
+_Create = tuple[ChannelPlan, bool]
+"""A release to create: channel, whether it is a fix."""
 
 
 @dataclass(slots=True)
@@ -98,7 +98,7 @@ class ProjectHistory:
         self.start, self.now = start, now
         self.rng = random.Random(f"{seed}:project:{plan.id}")
         self.team = clock_for(plan.zone)
-        self._queue: list[tuple[int, int, _Deploy | _Create]] = []
+        self._queue: list[tuple[int, int, _Deploy | None, _Create | None]] = []
         self._pushed = 0
         self._sequence = 0
         self._streams: dict[tuple[int, int, int | None], _Stream] = {}
@@ -114,6 +114,16 @@ class ProjectHistory:
         self._planned = start - self._gap / 2
         self._lag = self._pipeline_lag()
         self._emitted = 0
+        tier = self.tier
+        self._off_hours = tier.off_hours
+        self._failure_rate = plan.failure_rate
+        self._duration_minutes = plan.duration_minutes
+        self._pre_production = frozenset(plan.pre_production)
+        self._first_minutes = _log_span(tier.first_minutes)
+        self._delay_minutes = _log_span(tier.delay_minutes)
+        self._recovery_minutes = _log_span(tier.recovery_minutes)
+        self._routes = {channel.id: self.route(channel) for channel in plan.channels}
+        self._tenant_routes = [(tenant, self.tenant_route(tenant)) for tenant in plan.tenants]
 
     # -- planning -------------------------------------------------------------------------
 
@@ -185,28 +195,41 @@ class ProjectHistory:
         return 0.97
 
     # -- simulation -----------------------------------------------------------------------
+    # The hot loop of a seed: a million deployments take a million trips through `_deploy`.
+    # Actions are plain tuples, random draws are inlined (drawing exactly what `random.Random`'s
+    # own methods would), and constants are looked up once per project.
 
     def __iter__(self) -> Iterator[Event]:
         default = self.plan.channels[0]
-        self._push(self._next_regular(self.start), _Create(default))
+        self._push_create(self._next_regular(self.start), default, False)
         for state, minutes in zip(self.plan.near_now, (1.5, 7.0), strict=False):
             route = self.route(default) or self.tenant_route(self.plan.tenants[0])
             tenant = None if self.route(default) else self.plan.tenants[0]
             at = self.now - int(minutes * TICKS_PER_MINUTE) - self.rng.randrange(TICKS_PER_SECOND)
             holder = ReleaseRecord(self.plan, default, "", 0, -1)
-            self._push(at, _Deploy(holder, tenant, route, 0, _REDEPLOY, forced=TaskState(state)))
-        while self._queue:
-            at, _, action = heapq.heappop(self._queue)
-            if at > self.now:
+            forced = (holder, tenant, route, 0, _REDEPLOY, 0, TaskState(state).value)
+            self._push(at, forced)
+        queue, now = self._queue, self.now
+        pop, create, deploy = heapq.heappop, self._create, self._deploy
+        while queue:
+            at, _, action, creation = pop(queue)
+            if at > now:
                 continue
-            if isinstance(action, _Create):
-                yield from self._create(at, action)
+            if creation is not None:
+                yield create(at, creation)
             else:
-                yield from self._deploy(at, action)
+                assert action is not None
+                event = deploy(at, action)
+                if event is not None:
+                    yield event
 
-    def _push(self, at: int, action: _Deploy | _Create) -> None:
+    def _push(self, at: int, action: _Deploy) -> None:
         self._pushed += 1
-        heapq.heappush(self._queue, (at, self._pushed, action))
+        heapq.heappush(self._queue, (at, self._pushed, action, None))
+
+    def _push_create(self, at: int, channel: ChannelPlan, fix: bool) -> None:
+        self._pushed += 1
+        heapq.heappush(self._queue, (at, self._pushed, None, (channel, fix)))
 
     def _next_regular(self, at: int) -> int:
         """When the next regular release is due: the planned cadence, quickened or slowed so
@@ -217,7 +240,7 @@ class ProjectHistory:
         pace = 1.0 if expected < 30 else min(4.0, max(0.25, self._emitted / expected))
         self._planned += self._gap * pace * self.rng.uniform(0.5, 1.5)
         planned = max(int(self._planned), at + 1)
-        return self.team.working_time(planned, self.rng, off_hours=self.tier.off_hours)
+        return self.team.working_time(planned, self.rng, off_hours=self._off_hours)
 
     def _pipeline_lag(self) -> int:
         """About how long a release takes to reach its last environment."""
@@ -230,185 +253,217 @@ class ProjectHistory:
         return int(minutes * TICKS_PER_MINUTE / 2)
 
     def _minutes(self, bounds: tuple[float, float], scale: float = 1.0) -> int:
-        low, high = _log_bounds(bounds)
+        """Log-uniform minutes in `bounds` (as `_log_span` gives them), scaled, in ticks."""
+        low, span = bounds
+        random = self.rng.random
         # rng.uniform(low, high), without its call.
-        minutes = math.exp(low + (high - low) * self.rng.random()) * scale
-        return int(minutes * TICKS_PER_MINUTE) + _below_a_second(self.rng)
-
-    def _clock(self, tenant: TenantPlan | None) -> LocalClock:
-        return self.team if tenant is None else clock_for(tenant.zone)
+        minutes = math.exp(low + span * random()) * scale
+        # Then rng.randrange(TICKS_PER_SECOND), drawn the same way.
+        getrandbits = self.rng.getrandbits
+        below = getrandbits(_SECOND_BITS)
+        while below >= TICKS_PER_SECOND:
+            below = getrandbits(_SECOND_BITS)
+        return int(minutes * TICKS_PER_MINUTE) + below
 
     def _later(self, at: int, delay: int, tenant: TenantPlan | None) -> int:
-        return self._clock(tenant).working_time(at + delay, self.rng, off_hours=self.tier.off_hours)
+        clock = self.team if tenant is None else clock_for(tenant.zone)
+        return clock.working_time(at + delay, self.rng, off_hours=self._off_hours)
 
-    def _create(self, at: int, action: _Create) -> Iterator[Event]:
-        channel = action.channel
-        if channel.kind == "default" and not action.fix:
-            self._push(self._next_regular(at), _Create(channel))
+    def _create(self, at: int, action: _Create) -> Event:
+        channel, fix = action
+        if channel.kind == "default" and not fix:
+            self._push_create(self._next_regular(at), channel, False)
             if self.rng.random() < self._preview_chance:
                 preview = self._channel("preview")
                 assert preview is not None
-                delay = self._minutes((120, 4_000))
-                self._push(self._later(at, delay, None), _Create(preview))
+                delay = self._minutes(_PREVIEW_DELAY)
+                self._push_create(self._later(at, delay, None), preview, False)
             if self.rng.random() < self._hotfix_chance:
                 hotfix = self._channel("hotfix")
                 assert hotfix is not None
-                delay = self._minutes((600, 10_000))
-                self._push(self._later(at, delay, None), _Create(hotfix))
-        version = self._versions.next(channel.kind, at, fix=action.fix)
-        release = ReleaseRecord(self.plan, channel, version, at, self._sequence, fix=action.fix)
+                delay = self._minutes(_HOTFIX_DELAY)
+                self._push_create(self._later(at, delay, None), hotfix, False)
+        version = self._versions.next(channel.kind, at, fix=fix)
+        release = ReleaseRecord(self.plan, channel, version, at, self._sequence, fix=fix)
         self._sequence += 1
         self._newest[channel.id] = release.sequence
         if channel.kind == "default":
             self._latest = release
-        yield (at, RELEASE, self.plan.id, release.sequence, release)
-        scale = 0.2 if action.fix else 1.0
-        first = self._minutes(self.tier.first_minutes, scale)
-        route = self.route(channel)
+        first = self._minutes(self._first_minutes, 0.2 if fix else 1.0)
+        route = self._routes[channel.id]
         if route:
-            self._push(self._later(at, first, None), _Deploy(release, None, route, 0, _FORWARD))
+            self._push(self._later(at, first, None), (release, None, route, 0, _FORWARD, 0, None))
         else:
             self._fan_out(at + first, release)
+        return (at, RELEASE, self.plan.id, release.sequence, channel.id, version, fix)
 
     def _fan_out(self, at: int, release: ReleaseRecord) -> None:
-        for tenant in self.plan.tenants:
-            wave = sum(self._minutes(self.tier.delay_minutes, 0.5) for _ in range(tenant.wave))
+        delay, minutes = self._delay_minutes, self._minutes
+        for tenant, route in self._tenant_routes:
+            wave = 0
+            for _ in range(tenant.wave):
+                wave += minutes(delay, 0.5)
             when = self._later(at, wave, tenant)
-            self._push(when, _Deploy(release, tenant, self.tenant_route(tenant), 0, _FORWARD))
+            self._push(when, (release, tenant, route, 0, _FORWARD, 0, None))
 
-    def _deploy(self, at: int, action: _Deploy) -> Iterator[Event]:
-        if action.forced is not None:
+    def _deploy(self, at: int, action: _Deploy) -> Event | None:
+        release, tenant, route, position, mode, attempt, forced = action
+        if forced is not None:
             if self._latest is None:
-                return
-            action.release = self._latest
-        release, tenant = action.release, action.tenant
-        environment = action.route[action.position]
+                return None
+            release = self._latest
+            action = (release, tenant, route, position, mode, attempt, forced)
+        environment = route[position]
         key = (release.channel.id, environment, None if tenant is None else tenant.id)
         stream = self._streams.get(key)
         if stream is None:
             stream = self._streams[key] = _Stream()
-        if action.mode in (_FORWARD, _RETRY):
+        if mode <= _RETRY:
             if stream.latest > release.sequence:
-                return  # a newer release got here first
+                return None  # a newer release got here first
             stream.latest = release.sequence
-        record = self._run(at, action, environment)
         self._emitted += 1
-        yield (at, DEPLOYMENT, self.plan.id, self._emitted, record)
-        if record.completed is None:
-            return
-        if record.state is TaskState.SUCCESS:
+        event = self._run(at, release, tenant, environment, mode, forced)
+        completed = event[11]
+        if completed is None:
+            return event
+        state = event[7]
+        if state is _SUCCESS:
             if stream.deployed is not release:
                 stream.before, stream.deployed = stream.deployed, release
-            if action.mode in (_FORWARD, _RETRY):
-                self._after_success(record.completed, action, stream)
-        elif record.state is TaskState.FAILED:
-            self._after_failure(record.completed, action)
-        elif action.attempt < _MAX_RETRIES:
-            delay = self._minutes((5, 90))
-            retry = _Deploy(
-                release, tenant, action.route, action.position, _RETRY, action.attempt + 1
-            )
-            self._push(self._later(record.completed, delay, tenant), retry)
+            if mode <= _RETRY:
+                self._after_success(completed, action, environment, stream)
+        elif state is _FAILED:
+            self._after_failure(completed, action)
+        elif attempt < _MAX_RETRIES:
+            delay = self._minutes(_RETRY_DELAY)
+            retry = (release, tenant, route, position, _RETRY, attempt + 1, None)
+            self._push(self._later(completed, delay, tenant), retry)
+        return event
 
-    def _run(self, at: int, action: _Deploy, environment: int) -> DeploymentRecord:
-        rng = self.rng
-        state, guided = self._outcome(environment, action)
-        started: int | None = at + int(rng.uniform(0.5, 45) * TICKS_PER_SECOND)
-        minutes = self.plan.duration_minutes * rng.lognormvariate(0, 0.35)
-        if state is TaskState.FAILED:
-            minutes *= rng.uniform(0.15, 0.9)
-        elif state is TaskState.TIMED_OUT:
-            minutes = rng.uniform(60, 180)
-        elif state is TaskState.CANCELED:
-            minutes *= rng.uniform(0.05, 0.6)
+    def _run(
+        self,
+        at: int,
+        release: ReleaseRecord,
+        tenant: TenantPlan | None,
+        environment: int,
+        mode: int,
+        forced: str | None,
+    ) -> Event:
+        random = self.rng.random
+        # The outcome.
+        guided = False
+        roll = random()
+        if roll < _CANCELED:
+            state = _CANCELED_STATE
+        elif roll - _CANCELED < _TIMED_OUT:
+            state = _TIMED_OUT_STATE
+        else:
+            roll = roll - _CANCELED - _TIMED_OUT
+            failure = self._failure_rate
+            failure *= 1.2 if environment in self._pre_production else 0.85
+            if mode == _ROLLBACK:
+                failure *= 0.3
+            if roll >= failure:
+                state = _SUCCESS
+            else:
+                kind = random()
+                if kind < 0.15:
+                    state, guided = _SUCCESS, True
+                else:
+                    state, guided = _FAILED, kind < 0.3
+        # rng.uniform(0.5, 45), then rng.lognormvariate(0, 0.35) (Kinderman and Monahan's
+        # normal variate, as `random.Random.normalvariate` draws it).
+        started: int | None = at + int((0.5 + (45 - 0.5) * random()) * TICKS_PER_SECOND)
+        while True:
+            u1 = random()
+            u2 = 1.0 - random()
+            z = _NV_MAGICCONST * (u1 - 0.5) / u2
+            if z * z / 4.0 <= -math.log(u2):
+                break
+        minutes = self._duration_minutes * math.exp(0 + z * 0.35)
+        if state is _FAILED:
+            minutes *= 0.15 + (0.9 - 0.15) * random()
+        elif state is _TIMED_OUT_STATE:
+            minutes = 60 + (180 - 60) * random()
+        elif state is _CANCELED_STATE:
+            minutes *= 0.05 + (0.6 - 0.05) * random()
         if guided:
-            minutes += rng.uniform(5, 180)  # someone had to step in
+            minutes += 5 + (180 - 5) * random()  # someone had to step in
         assert started is not None
-        completed: int | None = started + int(minutes * TICKS_PER_MINUTE) + _below_a_second(rng)
-        if state is TaskState.CANCELED and rng.random() < 0.25:
+        getrandbits = self.rng.getrandbits
+        below = getrandbits(_SECOND_BITS)
+        while below >= TICKS_PER_SECOND:
+            below = getrandbits(_SECOND_BITS)
+        completed: int | None = started + int(minutes * TICKS_PER_MINUTE) + below
+        if state is _CANCELED_STATE and random() < 0.25:
             started = None  # canceled while still queued
-        if action.forced is not None:
-            state, guided, completed = action.forced, False, None
-            if state is TaskState.QUEUED:
+        if forced is not None:
+            state, guided, completed = forced, False, None
+            if state == _QUEUED:
                 started = None
         elif completed is not None and completed > self.now:
-            state, guided, completed = TaskState.EXECUTING, False, None
+            state, guided, completed = _EXECUTING, False, None
             if started is not None and started > self.now:
-                state, started = TaskState.QUEUED, None
-        return DeploymentRecord(
-            release=action.release,
-            environment_id=environment,
-            tenant_id=None if action.tenant is None else action.tenant.id,
-            state=state,
-            guided=guided,
-            queued=at,
-            started=started,
-            completed=completed,
+                state, started = _QUEUED, None
+        tenant_id = None if tenant is None else tenant.id
+        return (
+            at,
+            DEPLOYMENT,
+            self.plan.id,
+            self._emitted,
+            release.sequence,
+            environment,
+            tenant_id,
+            state,
+            guided,
+            at,
+            started,
+            completed,
         )
 
-    def _outcome(self, environment: int, action: _Deploy) -> tuple[TaskState, bool]:
+    def _after_success(
+        self, completed: int, action: _Deploy, environment: int, stream: _Stream
+    ) -> None:
         rng = self.rng
-        roll = rng.random()
-        if roll < _CANCELED:
-            return TaskState.CANCELED, False
-        roll -= _CANCELED
-        if roll < _TIMED_OUT:
-            return TaskState.TIMED_OUT, False
-        roll -= _TIMED_OUT
-        failure = self.plan.failure_rate
-        failure *= 1.2 if environment in self.plan.pre_production else 0.85
-        if action.mode == _ROLLBACK:
-            failure *= 0.3
-        if roll >= failure:
-            return TaskState.SUCCESS, False
-        kind = rng.random()
-        if kind < 0.15:
-            return TaskState.SUCCESS, True
-        return TaskState.FAILED, kind < 0.3
-
-    def _after_success(self, completed: int, action: _Deploy, stream: _Stream) -> None:
-        rng, tier = self.rng, self.tier
-        release, tenant = action.release, action.tenant
-        environment = action.route[action.position]
-        production = environment not in self.plan.pre_production
+        release, tenant, route, position = action[0], action[1], action[2], action[3]
+        production = environment not in self._pre_production
         if production and stream.before is not None and rng.random() < _ROLLBACK_CHANCE:
-            back = _Deploy(stream.before, tenant, action.route, action.position, _ROLLBACK)
-            self._push(completed + self._minutes((15, 180)), back)
+            back = (stream.before, tenant, route, position, _ROLLBACK, 0, None)
+            self._push(completed + self._minutes(_ROLLBACK_DELAY), back)
             return
         if rng.random() < _REDEPLOY_CHANCE:
-            again = _Deploy(release, tenant, action.route, action.position, _REDEPLOY)
-            self._push(self._later(completed, self._minutes((60, 4_000)), tenant), again)
+            again = (release, tenant, route, position, _REDEPLOY, 0, None)
+            self._push(self._later(completed, self._minutes(_REDEPLOY_DELAY), tenant), again)
         scale = 0.2 if release.fix else 1.0
-        following = action.position + 1
-        if following < len(action.route):
-            chance = self._promotion_chance(environment, action.route[following], fix=release.fix)
+        following = position + 1
+        if following < len(route):
+            chance = self._promotion_chance(environment, route[following], fix=release.fix)
             if rng.random() < chance:
-                step = _Deploy(release, tenant, action.route, following, _FORWARD)
-                delay = self._minutes(tier.delay_minutes, scale)
+                step = (release, tenant, route, following, _FORWARD, 0, None)
+                delay = self._minutes(self._delay_minutes, scale)
                 self._push(self._later(completed, delay, tenant), step)
         elif (
             tenant is None
             and self.plan.tenants
             and release.channel.kind != "preview"
-            and (release.fix or rng.random() < tier.to_production)
+            and (release.fix or rng.random() < self.tier.to_production)
         ):
-            self._fan_out(completed + self._minutes(tier.delay_minutes, scale), release)
+            self._fan_out(completed + self._minutes(self._delay_minutes, scale), release)
 
     def _after_failure(self, completed: int, action: _Deploy) -> None:
-        tier, tenant = self.tier, action.tenant
-        delay = self._minutes(tier.recovery_minutes)
-        if action.attempt < _MAX_RETRIES and self.rng.random() < self._retry_chance(tenant):
-            retry = _Deploy(
-                action.release, tenant, action.route, action.position, _RETRY, action.attempt + 1
-            )
+        release, tenant, route, position, mode, attempt, _ = action
+        delay = self._minutes(self._recovery_minutes)
+        if attempt < _MAX_RETRIES and self.rng.random() < self._retry_chance(tenant):
+            retry = (release, tenant, route, position, _RETRY, attempt + 1, None)
             # Someone on call redeploys at once; a longer wait waits for working hours.
             urgent = delay < 2 * TICKS_PER_HOUR
             self._push(
                 completed + delay if urgent else self._later(completed, delay, tenant), retry
             )
-        elif action.mode != _ROLLBACK:
+        elif mode != _ROLLBACK:
             # One fix per channel at a time; a release newer than the failed one fixes it anyway.
-            channel = action.release.channel
-            if self._newest.get(channel.id, -1) == action.release.sequence:
+            channel = release.channel
+            if self._newest.get(channel.id, -1) == release.sequence:
                 self._newest[channel.id] = -1
-                self._push(self._later(completed, delay, None), _Create(channel, fix=True))
+                self._push_create(self._later(completed, delay, None), channel, True)

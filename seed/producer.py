@@ -1,26 +1,31 @@
-"""The history generated in a second process, so that generating and writing overlap.
+"""The history simulated in a second process, so that simulating and writing overlap.
 
-The producer sends batches of release and deployment rows through a pipe; the pipe holds one
-batch at a time, so the producer runs at most a batch ahead of the writer and memory does not
-grow with the history. The producer computes exactly what `history_rows` yields in the writer's
-process. It never sees Ctrl-C (the writer stops it), and it ends when the writer goes away: its
-next send finds the pipe closed.
+The producer runs the projects' simulations and sends their events (`seed.events.event_batches`)
+in batches through a pipe; the writer's process gives the ids,
+works out the facts and writes the rows. A thread of the writer's process drains the pipe into a
+queue of `AHEAD` batches, so that the producer does not wait while the writer writes; it runs at
+most that many batches ahead, and memory does not grow with the history. The producer never sees
+Ctrl-C (the writer stops it), and it ends when the writer goes away: its next send finds the
+pipe closed.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import pickle
+import queue
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
-BATCH = 10_000
+Batch = list[tuple[Any, ...]]
+"""Events (`seed.records.Event`)."""
 
-Batch = tuple[list[Sequence[Any]], list[Sequence[Any]]]
-"""Release rows, deployment rows."""
+AHEAD = 2
+"""Batches received and not yet taken by the writer, at most."""
 
 
 class ProducerUnavailable(RuntimeError):
@@ -52,58 +57,74 @@ class HistoryProducer:
             self._process.start()
         sender.close()
         self._receiver = receiver
-        self.with_facts = 0
+        self._inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+        self._stopping = threading.Event()
+        self._reader: threading.Thread | None = None
 
     def batches(self) -> Iterator[Batch]:
-        """The history's rows, batch by batch; then `with_facts` holds how many deployments
-        were given facts. Raises `ProducerUnavailable` when the producer ends before its first
-        batch."""
+        """The history's events, batch by batch. Raises `ProducerUnavailable` when the producer
+        ends before its first batch."""
+        if self._reader is None:
+            self._reader = threading.Thread(
+                target=self._read, name="seed-history-reader", daemon=True
+            )
+            self._reader.start()
         received = False
         while True:
-            try:
-                message = self._receiver.recv()
-            except EOFError:
+            data = self._inbox.get()
+            if data is None:
                 self._process.join()
                 problem = f"the history producer stopped (exit code {self._process.exitcode})"
-                raise (RuntimeError if received else ProducerUnavailable)(problem) from None
+                raise (RuntimeError if received else ProducerUnavailable)(problem)
             received = True
-            if isinstance(message, int):
-                self.with_facts = message
+            message = pickle.loads(data)
+            if message is None:
                 return
             yield message
 
+    def _read(self) -> None:
+        """The reader thread: the pipe's messages as bytes into the inbox (reading them lets go
+        of the GIL), then None once the pipe is closed."""
+        try:
+            while True:
+                data = self._receiver.recv_bytes()
+                if not self._put(data):
+                    return
+        except (EOFError, OSError):
+            self._put(None)
+
+    def _put(self, data: bytes | None) -> bool:
+        while not self._stopping.is_set():
+            try:
+                self._inbox.put(data, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
     def close(self) -> None:
-        """Stop the producer (when it is not done yet) and wait for it."""
-        self._receiver.close()
+        """Stop the producer (when it is not done yet) and wait for it and the reader."""
+        self._stopping.set()
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
+        if self._reader is not None:
+            # The producer is gone, so the pipe is at its end and the reader stops.
+            self._reader.join()
+        self._receiver.close()
 
 
 def produce(sender: Connection, seed: int, deployments: int, now: int) -> None:
-    """The producer's process: send the history in batches, then the count of deployments given
-    facts."""
+    """The producer's process: send the history's events in batches, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from seed.facts import HistoryFacts
-    from seed.generator import history_rows, plan
+    from seed.events import EVENT_BATCH, event_batches, plan
 
     gc.disable()  # see `seed.generator.write_company`
     try:
-        facts = HistoryFacts()
-        releases: list[Sequence[Any]] = []
-        rows: list[Sequence[Any]] = []
-        for is_release, values in history_rows(
-            plan(seed=seed, deployments=deployments, now=now), facts
-        ):
-            if is_release:
-                releases.append(values)
-            else:
-                rows.append(tuple(values))
-                if len(rows) >= BATCH:
-                    sender.send((releases, rows))
-                    releases, rows = [], []
-        sender.send((releases, rows))
-        sender.send(facts.with_facts)
+        company = plan(seed=seed, deployments=deployments, now=now)
+        for batch in event_batches(company, EVENT_BATCH):
+            sender.send(batch)
+        sender.send(None)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the writer is gone: its transaction rolled back, nothing is left to do
     finally:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from gateway.insights.deployments import TaskState
 from seed.company import ChannelPlan, ProjectPlan
 
 RELEASE, DEPLOYMENT = 0, 1
@@ -25,17 +25,11 @@ class ReleaseRecord:
     """The channel's next release once it is written: sequence, id, assembled."""
 
 
-@dataclass(slots=True)
-class DeploymentRecord:
-    release: ReleaseRecord
-    environment_id: int
-    tenant_id: int | None
-    state: TaskState
-    guided: bool
-    queued: int
-    started: int | None
-    completed: int | None
+Event = tuple[Any, ...]
+"""What a project's history yields, as plain values (they cross between processes), the first
+four making a total, deterministic order: time, RELEASE or DEPLOYMENT, project id, sequence.
 
-
-Event = tuple[int, int, int, int, "ReleaseRecord | DeploymentRecord"]
-"""(time, RELEASE or DEPLOYMENT, project id, sequence, record): a total, deterministic order."""
+A release goes on with its channel id, version and whether it is a fix (its time is its
+creation). A deployment's sequence counts the project's deployments; it goes on with its
+release's sequence, environment id, tenant id, task state, had guided failure, queue time,
+start time and completion time."""

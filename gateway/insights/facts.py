@@ -64,6 +64,9 @@ class DeploymentFacts:
         )
 
 
+_NO_FACTS = DeploymentFacts(0).values()
+
+
 def stream_order(deployment: StreamDeployment) -> tuple[int, int]:
     """A stream's order: completion time, then id number."""
     return (deployment.completed, deployment.number)
@@ -137,12 +140,18 @@ class StreamFactsState(Generic[ReleaseT]):
         self, number: int, completed: int, outcome: Outcome, release: ReleaseT
     ) -> DeploymentFacts:
         """The facts of the stream's next deployment."""
+        return DeploymentFacts(number, *self.add_values(number, completed, outcome, release))
+
+    def add_values(
+        self, number: int, completed: int, outcome: Outcome, release: ReleaseT
+    ) -> tuple[int | None, ...]:
+        """`add`, as the `DeploymentFacts.values` of the result: for bulk loads."""
         if outcome is not Outcome.SUCCESSFUL:
             if outcome is not Outcome.NOT_COUNTED:
                 if self._first_failure is None:
                     self._first_failure = (number, completed, release)
                 self._failures += 1
-            return DeploymentFacts(number)
+            return _NO_FACTS
         releases, previous, failure = self._releases, self._previous, self._first_failure
         self._previous = (number, completed, release)
         if previous is None:
@@ -152,12 +161,18 @@ class StreamFactsState(Generic[ReleaseT]):
             lead_release, lead_created = releases.lead_time_release(release, previous[2])
             previous_number, since = previous[0], completed - previous[1]
         if failure is None:
-            return DeploymentFacts(
-                number, previous_number, since, completed - lead_created, lead_release
+            return (
+                previous_number,
+                since,
+                completed - lead_created,
+                lead_release,
+                None,
+                None,
+                None,
+                None,
             )
         failures, self._first_failure, self._failures = self._failures, None, 0
-        return DeploymentFacts(
-            number,
+        return (
             previous_number,
             since,
             completed - lead_created,

@@ -11,13 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from gateway.insights.deployments import TaskState
 from gateway.insights.ticks import TICKS_PER_HOUR, parse_timestamp
 from gateway.store.engine import create_engine
 from gateway.store.facts import refresh_facts
-from seed.generator import plan
+from seed.generator import generate_into, plan
 from tests.seed.conftest import NOW, SMALL, Generated, generate_and_export, sqlite_url
 
 Item = dict[str, Any]
@@ -299,6 +301,29 @@ async def test_generated_facts_are_those_the_store_works_out(generated: Generate
             assert with_facts > 1_000
             assert await refresh_facts(connection) == 0
             await connection.rollback()
+    finally:
+        await engine.dispose()
+
+
+def test_every_reference_holds(generated: Generated) -> None:
+    """The generator's load skips checking foreign keys row by row; its rows hold them anyway."""
+    path = generated.url.removeprefix("sqlite+aiosqlite:///")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+async def test_foreign_keys_are_checked_again_after_a_generation(tmp_path: Path) -> None:
+    engine = create_engine(sqlite_url(tmp_path / "store.db"), pool_size=1, max_overflow=0)
+    try:
+        await generate_into(engine, seed=3, deployments=200, now=parse_timestamp(NOW))
+        async with engine.connect() as connection:
+            checked = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar_one()
+            assert checked == 1
+            with pytest.raises(IntegrityError):
+                await connection.exec_driver_sql(
+                    "INSERT INTO release (id, space_id, project_id, channel_id, version, assembled)"
+                    " VALUES (999999, 1, 1, 424242, '1.0.0', 0)"
+                )
     finally:
         await engine.dispose()
 
