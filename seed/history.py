@@ -33,12 +33,12 @@ from gateway.insights.ticks import (
 )
 from seed.calendar import LocalClock
 from seed.company import ChannelPlan, ProjectPlan, TenantPlan
+from seed.pipeline import CANCELED, TIMED_OUT, ProjectPipeline
 from seed.records import DEPLOYMENT, RELEASE, Event, ReleaseRecord
 from seed.versions import Versions
 
 _FORWARD, _RETRY, _ROLLBACK, _REDEPLOY = 0, 1, 2, 3
 """Deployment modes; forward and retry deployments are the ones that move a release on."""
-_CANCELED, _TIMED_OUT = 0.012, 0.006
 _ROLLBACK_CHANCE, _REDEPLOY_CHANCE = 0.02, 0.015
 _MAX_RETRIES = 3
 
@@ -106,13 +106,14 @@ class ProjectHistory:
         self._newest: dict[int, int] = {}
         """The newest release sequence of each channel, or -1 while a fix is on its way."""
         self._versions = Versions(plan.version_style, self.rng)
-        self._preview_chance = 0.3 if self._channel("preview") else 0.0
-        self._hotfix_chance = 0.06 if self._channel("hotfix") else 0.0
-        self.releases = max(4.0, plan.budget / self.expected_per_release())
+        self.pipeline = pipeline = ProjectPipeline(plan)
+        self._preview_chance = pipeline.preview_chance
+        self._hotfix_chance = pipeline.hotfix_chance
+        self.releases = max(4.0, plan.budget / pipeline.expected_per_release())
         """Regular releases planned over the history; the cadence then follows the budget."""
         self._gap = (now - start) / self.releases
         self._planned = start - self._gap / 2
-        self._lag = self._pipeline_lag()
+        self._lag = pipeline.lag()
         self._emitted = 0
         tier = self.tier
         self._off_hours = tier.off_hours
@@ -122,77 +123,10 @@ class ProjectHistory:
         self._first_minutes = _log_span(tier.first_minutes)
         self._delay_minutes = _log_span(tier.delay_minutes)
         self._recovery_minutes = _log_span(tier.recovery_minutes)
-        self._routes = {channel.id: self.route(channel) for channel in plan.channels}
-        self._tenant_routes = [(tenant, self.tenant_route(tenant)) for tenant in plan.tenants]
-
-    # -- planning -------------------------------------------------------------------------
-
-    def _channel(self, kind: str) -> ChannelPlan | None:
-        return next((channel for channel in self.plan.channels if channel.kind == kind), None)
-
-    def route(self, channel: ChannelPlan) -> tuple[int, ...]:
-        """The untenanted environments a release of this channel goes through, in order."""
-        plan = self.plan
-        staging = () if plan.staging is None else (plan.staging,)
-        early = tuple(env for env in plan.pre_production if env not in staging)
-        if channel.kind == "preview":
-            return early
-        if plan.tenants:
-            return early if channel.kind == "default" else ()
-        if channel.kind == "hotfix":
-            return staging + plan.production
-        return plan.pre_production + plan.production
-
-    def tenant_route(self, tenant: TenantPlan) -> tuple[int, ...]:
-        staging = self.plan.staging
-        if tenant.staging and staging is not None:
-            return (staging, tenant.production)
-        return (tenant.production,)
-
-    def expected_per_release(self) -> float:
-        """About how many deployments one regular release brings, with its share of preview,
-        hotfix and fix releases, retries, rollbacks and redeploys."""
-        tier = self.tier
-        failure = self.plan.failure_rate
-        attempts = 1 / (1 - failure * tier.retry) + _CANCELED + _TIMED_OUT + 0.03
-
-        def chain(route: tuple[int, ...], reach: float) -> tuple[float, float]:
-            total = 0.0
-            for position, environment in enumerate(route):
-                if position:
-                    reach *= self._promotion_chance(route[position - 1], environment, fix=False)
-                total += reach
-            return total, reach
-
-        total = 0.0
-        for channel in self.plan.channels:
-            share = {"default": 1.0, "preview": self._preview_chance, "hotfix": self._hotfix_chance}
-            count, reach = chain(self.route(channel), 1.0)
-            if self.plan.tenants and channel.kind != "preview":
-                reach *= tier.to_production if count else 1.0
-                for tenant in self.plan.tenants:
-                    count += chain(self.tenant_route(tenant), reach)[0]
-            total += share[channel.kind] * count
-        # A release with a failure that no redeploy fixes brings a fix release (one at a time).
-        unfixed = failure * (
-            1 - self._retry_chance(self.plan.tenants[0] if self.plan.tenants else None)
-        )
-        fixes = 1 + 0.9 * (1 - math.pow(1 - unfixed, total))
-        return max(1.0, total * attempts * fixes)
-
-    def _retry_chance(self, tenant: TenantPlan | None) -> float:
-        """A failure for one tenant is more often that tenant's own trouble, fixed by a redeploy."""
-        return self.tier.retry if tenant is None else max(self.tier.retry, 0.8)
-
-    def _promotion_chance(self, current: int, following: int, *, fix: bool) -> float:
-        if fix:
-            return 1.0
-        pre_production = self.plan.pre_production
-        if following in pre_production:
-            return self.tier.promote
-        if current in pre_production:
-            return self.tier.to_production
-        return 0.97
+        self._routes = pipeline.routes
+        self._tenant_routes = pipeline.tenant_routes
+        self._promotion_chance = pipeline.promotion_chance
+        self._retry_chance = pipeline.retry_chance
 
     # -- simulation -----------------------------------------------------------------------
     # The hot loop of a seed: a million deployments take a million trips through `_deploy`.
@@ -203,8 +137,9 @@ class ProjectHistory:
         default = self.plan.channels[0]
         self._push_create(self._next_regular(self.start), default, False)
         for state, minutes in zip(self.plan.near_now, (1.5, 7.0), strict=False):
-            route = self.route(default) or self.tenant_route(self.plan.tenants[0])
-            tenant = None if self.route(default) else self.plan.tenants[0]
+            untenanted = self._routes[default.id]
+            route = untenanted or self.pipeline.tenant_route(self.plan.tenants[0])
+            tenant = None if untenanted else self.plan.tenants[0]
             at = self.now - int(minutes * TICKS_PER_MINUTE) - self.rng.randrange(TICKS_PER_SECOND)
             holder = ReleaseRecord(self.plan, default, "", 0, -1)
             forced = (holder, tenant, route, 0, _REDEPLOY, 0, TaskState(state).value)
@@ -242,16 +177,6 @@ class ProjectHistory:
         planned = max(int(self._planned), at + 1)
         return self.team.working_time(planned, self.rng, off_hours=self._off_hours)
 
-    def _pipeline_lag(self) -> int:
-        """About how long a release takes to reach its last environment."""
-
-        def typical(bounds: tuple[float, float]) -> float:
-            return math.sqrt(bounds[0] * bounds[1])
-
-        steps = len(self.route(self.plan.channels[0])) + (2 if self.plan.tenants else 0)
-        minutes = typical(self.tier.first_minutes) + steps * typical(self.tier.delay_minutes)
-        return int(minutes * TICKS_PER_MINUTE / 2)
-
     def _minutes(self, bounds: tuple[float, float], scale: float = 1.0) -> int:
         """Log-uniform minutes in `bounds` (as `_log_span` gives them), scaled, in ticks."""
         low, span = bounds
@@ -274,12 +199,12 @@ class ProjectHistory:
         if channel.kind == "default" and not fix:
             self._push_create(self._next_regular(at), channel, False)
             if self.rng.random() < self._preview_chance:
-                preview = self._channel("preview")
+                preview = self.pipeline.preview
                 assert preview is not None
                 delay = self._minutes(_PREVIEW_DELAY)
                 self._push_create(self._later(at, delay, None), preview, False)
             if self.rng.random() < self._hotfix_chance:
-                hotfix = self._channel("hotfix")
+                hotfix = self.pipeline.hotfix
                 assert hotfix is not None
                 delay = self._minutes(_HOTFIX_DELAY)
                 self._push_create(self._later(at, delay, None), hotfix, False)
@@ -354,12 +279,12 @@ class ProjectHistory:
         # The outcome.
         guided = False
         roll = random()
-        if roll < _CANCELED:
+        if roll < CANCELED:
             state = _CANCELED_STATE
-        elif roll - _CANCELED < _TIMED_OUT:
+        elif roll - CANCELED < TIMED_OUT:
             state = _TIMED_OUT_STATE
         else:
-            roll = roll - _CANCELED - _TIMED_OUT
+            roll = roll - CANCELED - TIMED_OUT
             failure = self._failure_rate
             failure *= 1.2 if environment in self._pre_production else 0.85
             if mode == _ROLLBACK:
