@@ -47,7 +47,7 @@ _VARY = {"Vary": "Accept-Encoding"}
 class KeptAnswer:
     """An encoded answer, and its compressed forms once asked for."""
 
-    __slots__ = ("_compressed", "body", "media_type", "status")
+    __slots__ = ("_compressed", "_sent", "body", "media_type", "status")
 
     def __init__(self, status: int, body: bytes, media_type: str | None) -> None:
         self.status = status
@@ -55,6 +55,8 @@ class KeptAnswer:
         self.media_type = media_type
         # By coding: the compressed body, being or made once (None when it would not be smaller).
         self._compressed: dict[str, asyncio.Future[bytes | None]] = {}
+        # By coding asked for: the body and headers to send, worked out once.
+        self._sent: dict[str | None, tuple[bytes, list[tuple[bytes, bytes]]]] = {}
 
     @property
     def compressible(self) -> bool:
@@ -67,21 +69,32 @@ class KeptAnswer:
 
     async def response(self, scope: Scope) -> Response:
         """The answer to the request of `scope`, in the best coding it accepts."""
+        coding = preferred_coding(scope) if self.compressible else None
+        sent = self._sent.get(coding)
+        if sent is None:
+            sent = await self._to_send(coding)
+            self._sent[coding] = sent
+        body, headers = sent
+        return PreparedResponse(body, self.status, self.media_type, list(headers))
+
+    async def _to_send(self, coding: str | None) -> tuple[bytes, list[tuple[bytes, bytes]]]:
         if not self.compressible:
-            return Response(self.body, status_code=self.status, media_type=self.media_type)
+            response = Response(self.body, status_code=self.status, media_type=self.media_type)
+            return self.body, response.raw_headers
         # Either form may be sent for this URL: caches between must key on Accept-Encoding.
-        coding = preferred_coding(scope)
         compressed = None if coding is None else await self.compressed(coding)
         if coding is None or compressed is None:
-            return Response(
+            response = Response(
                 self.body, status_code=self.status, media_type=self.media_type, headers=_VARY
             )
-        return Response(
+            return self.body, response.raw_headers
+        response = Response(
             compressed,
             status_code=self.status,
             media_type=self.media_type,
             headers=_VARY | {"Content-Encoding": coding},
         )
+        return compressed, response.raw_headers
 
     async def compressed(self, coding: str) -> bytes | None:
         """The body in `coding`, made on the first call; concurrent first calls share it."""
@@ -90,6 +103,23 @@ class KeptAnswer:
             made = asyncio.ensure_future(_compress(self.body, COMPRESSORS[coding]))
             self._compressed[coding] = made
         return await asyncio.shield(made)
+
+
+class PreparedResponse(Response):
+    """A response whose headers were worked out before: a kept answer is sent many times."""
+
+    def __init__(
+        self,
+        body: bytes,
+        status_code: int,
+        media_type: str | None,
+        raw_headers: list[tuple[bytes, bytes]],
+    ) -> None:
+        self.status_code = status_code
+        self.media_type = media_type
+        self.background = None
+        self.body = body
+        self.raw_headers = raw_headers
 
 
 async def _compress(body: bytes, compressor: Callable[[bytes], bytes]) -> bytes | None:
@@ -104,6 +134,9 @@ def preferred_coding(scope: Scope) -> str | None:
     """The served coding the request's `Accept-Encoding` weighs highest (RFC 9110, section
     12.5.3): a coding named with a non-zero weight, or, when it is not named, `*` with one; the
     better of equals. None: the body goes as it is."""
+    values = tuple(value for name, value in scope.get("headers", ()) if name == _ACCEPT_ENCODING)
+    if values in _PREFERRED:
+        return _PREFERRED[values]
     weights = accepted_codings(scope)
     best: str | None = None
     best_weight = 0.0
@@ -111,7 +144,15 @@ def preferred_coding(scope: Scope) -> str | None:
         weight = weights.get(coding, weights.get("*", 0.0))
         if weight > best_weight:
             best, best_weight = coding, weight
+    if len(_PREFERRED) >= _PREFERRED_HELD:
+        _PREFERRED.clear()  # clients choose the header: its values must not fill memory
+    _PREFERRED[values] = best
     return best
+
+
+_PREFERRED: dict[tuple[bytes, ...], str | None] = {}
+"""The choice for each `Accept-Encoding` seen: clients send the same few values again and again."""
+_PREFERRED_HELD = 256
 
 
 def accepted_codings(scope: Scope) -> dict[str, float]:

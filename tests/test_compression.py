@@ -12,6 +12,8 @@ import brotli
 import pytest
 
 from gateway.compression import (
+    _PREFERRED,
+    _PREFERRED_HELD,
     COMPRESSED_IN_THREAD,
     SMALLEST_COMPRESSED,
     KeptAnswer,
@@ -141,3 +143,14 @@ async def test_a_body_compression_cannot_shrink_is_sent_as_it_is() -> None:
         response = await kept.response(scope(coding))
         assert response.body == body
         assert "content-encoding" not in response.headers
+
+
+def test_the_choices_remembered_stay_bounded_whatever_clients_send() -> None:
+    for number in range(3 * _PREFERRED_HELD):
+        assert preferred_coding(scope(f"gzip;q=0.{number % 10 + 1}, x-{number}")) == "gzip"
+        assert len(_PREFERRED) <= _PREFERRED_HELD
+    # What is remembered is what a fresh reading gives.
+    header = "br;q=0.2, gzip;q=0.3"
+    assert preferred_coding(scope(header)) == "gzip"
+    assert preferred_coding(scope(header)) == "gzip"
+    assert _PREFERRED[(header.encode(),)] == "gzip"
