@@ -60,7 +60,8 @@ class KeptAnswer:
 
     @property
     def compressible(self) -> bool:
-        return len(self.body) >= SMALLEST_COMPRESSED
+        """Only successful answers are: errors are small and must read as they are."""
+        return self.status == 200 and len(self.body) >= SMALLEST_COMPRESSED
 
     @property
     def size(self) -> int:

@@ -154,3 +154,12 @@ def test_the_choices_remembered_stay_bounded_whatever_clients_send() -> None:
     assert preferred_coding(scope(header)) == "gzip"
     assert preferred_coding(scope(header)) == "gzip"
     assert _PREFERRED[(header.encode(),)] == "gzip"
+
+
+async def test_an_error_is_sent_as_it_is_however_large() -> None:
+    body = json_body(100)
+    assert len(body) >= SMALLEST_COMPRESSED
+    response = await KeptAnswer(400, body, "application/json").response(scope("gzip, br"))
+    assert response.status_code == 400
+    assert response.body == body
+    assert "content-encoding" not in response.headers
