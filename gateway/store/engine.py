@@ -13,6 +13,7 @@ seed or import left incomplete.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -77,12 +78,31 @@ def create_engine(database_url: str = DEFAULT_DATABASE_URL, **options: Any) -> A
     return create_async_engine(url, pool_pre_ping=True, **options)
 
 
+_BUSY_TIMEOUT_MS = 30_000
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a new database to WAL (a store stays in it once switched). Connections opening a
+    new file together race for the switch, and SQLite answers the losers "database is locked"
+    at once, without waiting out the busy timeout: they try again until it is done."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode")
+            if str(cursor.fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:  # the driver's OperationalError, as the dialect adapts it
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # First, so that switching to WAL waits for another connection's lock rather than failing.
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
     # WAL lets readers go on while a writer commits; NORMAL is durable at every checkpoint in WAL.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _use_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

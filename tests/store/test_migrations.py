@@ -4,6 +4,7 @@ cannot serve, on SQLite and (under `make test-postgres`) PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, inspect, text
@@ -171,3 +172,17 @@ async def test_reset_refuses_a_database_of_other_tables(empty: AsyncEngine) -> N
         await reset_store(empty)
     async with empty.connect() as connection:
         assert await connection.run_sync(_tables) == {"invoices"}
+
+
+async def test_concurrent_migrations_of_a_new_sqlite_file_all_succeed(tmp_path: Path) -> None:
+    # Connections opening a new file together race to switch it to WAL, and SQLite refuses the
+    # losers without waiting out the busy timeout.
+    for attempt in range(10):
+        url = f"sqlite+aiosqlite:///{tmp_path}/new-{attempt}.db"
+        results = await asyncio.gather(*(migrate(url) for _ in range(3)))
+        assert sorted(result.changed for result in results) == [False, False, True]
+        engine = create_engine(url)
+        try:
+            await check_store(engine)
+        finally:
+            await engine.dispose()
