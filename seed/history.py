@@ -21,7 +21,6 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -90,7 +89,8 @@ class _Stream:
 
 
 class ProjectHistory:
-    """Iterate to get the project's events in time order."""
+    """`begin`, then `run_until` later and later moments to get the project's events in time
+    order."""
 
     def __init__(self, plan: ProjectPlan, *, seed: int, start: int, now: int) -> None:
         self.plan = plan
@@ -133,7 +133,8 @@ class ProjectHistory:
     # Actions are plain tuples, random draws are inlined (drawing exactly what `random.Random`'s
     # own methods would), and constants are looked up once per project.
 
-    def __iter__(self) -> Iterator[Event]:
+    def begin(self) -> None:
+        """Plan the first release and the tasks left running at now; call once, first."""
         default = self.plan.channels[0]
         self._push_create(self._next_regular(self.start), default, False)
         for state, minutes in zip(self.plan.near_now, (1.5, 7.0), strict=False):
@@ -144,19 +145,21 @@ class ProjectHistory:
             holder = ReleaseRecord(self.plan, default, "", 0, -1)
             forced = (holder, tenant, route, 0, _REDEPLOY, 0, TaskState(state).value)
             self._push(at, forced)
-        queue, now = self._queue, self.now
-        pop, create, deploy = heapq.heappop, self._create, self._deploy
-        while queue:
+
+    def run_until(self, limit: int, events: list[Event]) -> None:
+        """Simulate up to `limit` (at most now), appending the events to `events` in time order;
+        each call goes on where the last one stopped."""
+        queue = self._queue
+        pop, create, deploy, append = heapq.heappop, self._create, self._deploy, events.append
+        while queue and queue[0][0] <= limit:
             at, _, action, creation = pop(queue)
-            if at > now:
-                continue
             if creation is not None:
-                yield create(at, creation)
+                append(create(at, creation))
             else:
                 assert action is not None
                 event = deploy(at, action)
                 if event is not None:
-                    yield event
+                    append(event)
 
     def _push(self, at: int, action: _Deploy) -> None:
         self._pushed += 1
