@@ -41,6 +41,8 @@ BULK_INDEXES = secondary_indexes([RELEASE, DEPLOYMENT])
 """Made again after the rows are in: one sort per index instead of a random insert per row."""
 _LOAD_CACHE_KIB = -65_536
 """64 MiB of SQLite page cache during a load (a negative cache_size counts KiB)."""
+_SORT_THREADS = 2
+"""SQLite's helper threads for sorting the index keys (its build caps them at 8)."""
 
 Fill = Callable[[Connection], int | None]
 """Writes the data through a synchronous connection inside the load's transaction; returns how
@@ -115,7 +117,7 @@ async def load_store(
                     previous_cache = await connection.run_sync(_begin_bulk_load)
                     try:
                         given = await connection.run_sync(fill)
-                        await connection.run_sync(create_indexes, BULK_INDEXES)
+                        await connection.run_sync(_build_indexes, previous_cache)
                         if given is None:
                             facts = await refresh_facts(connection, progress=facts_progress)
                         else:
@@ -163,6 +165,22 @@ def _begin_bulk_load(connection: Connection) -> int | None:
     previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
     connection.exec_driver_sql(f"PRAGMA cache_size = {_LOAD_CACHE_KIB}")
     return previous
+
+
+def _build_indexes(connection: Connection, previous_cache: int | None) -> None:
+    """Make the dropped indexes again. On SQLite, with the connection's usual page cache and
+    helper threads: with a small cache SQLite sorts each index in runs that its helper threads
+    sort side by side, where one large cache makes it a single sort on one core (a quarter
+    slower for a million deployments)."""
+    if previous_cache is None:
+        create_indexes(connection, BULK_INDEXES)
+        return
+    connection.exec_driver_sql(f"PRAGMA cache_size = {previous_cache}")
+    connection.exec_driver_sql(f"PRAGMA threads = {_SORT_THREADS}")
+    try:
+        create_indexes(connection, BULK_INDEXES)
+    finally:
+        connection.exec_driver_sql("PRAGMA threads = 0")
 
 
 def _end_bulk_load(connection: Connection, previous_cache: int | None) -> None:
