@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlmodel import SQLModel
 
-from gateway.store.bulk import execute_many, insert_statement
+from gateway.store.bulk import insert_many
 from gateway.store.models import (
     Channel,
     Deployment,
@@ -132,8 +132,7 @@ class BulkWriter:
                     rows = [tuple(row[column] for column in columns) for row in rows]
                 elif not isinstance(rows[0], tuple):
                     rows = [tuple(row) for row in rows]  # the driver layer takes only tuples
-                statement = insert_statement(self.connection.dialect, table, columns)
-                execute_many(self.connection, statement, rows)
+                insert_many(self.connection, table, columns, rows)
             else:
                 self.connection.execute(table.insert(), rows)
             self.counts[table.name] += len(rows)

@@ -8,7 +8,10 @@ booleans, None): not JSON.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Index, Table
@@ -29,12 +32,54 @@ def _placeholders(dialect: Dialect, count: int) -> list[str]:
     raise NotImplementedError(f"bulk statements do not support the {style} parameter style")
 
 
-def insert_statement(dialect: Dialect, table: Table, columns: Sequence[str]) -> str:
-    """`INSERT INTO table (columns) VALUES (...)` for rows given as tuples in `columns` order."""
+def insert_statement(dialect: Dialect, table: Table, columns: Sequence[str], rows: int = 1) -> str:
+    """`INSERT INTO table (columns) VALUES (...), ...` for `rows` rows, given as one tuple of
+    their values in `columns` order, row after row."""
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(column) for column in columns)
-    values = ", ".join(_placeholders(dialect, len(columns)))
-    return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values})"
+    marks = _placeholders(dialect, len(columns) * rows)
+    width = len(columns)
+    values = ", ".join(
+        "(" + ", ".join(marks[start : start + width]) + ")" for start in range(0, len(marks), width)
+    )
+    return f"INSERT INTO {quote(table.name)} ({names}) VALUES {values}"
+
+
+ROWS_PER_INSERT = 100
+"""Rows one INSERT carries in `insert_many`. A driver runs an executemany statement by statement,
+and each run costs about as much as binding a row's values: a hundred rows a statement make a
+bulk load a fifth faster."""
+
+_VARIABLES_PER_STATEMENT = {"sqlite": 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999}
+"""Values a statement may bind, where the default is lower than our rows need: SQLite's default
+cap (999 before 3.32); PostgreSQL takes 32,767."""
+
+
+def rows_per_insert(dialect: Dialect, columns: int) -> int:
+    """How many rows of `columns` values `insert_many` puts in one statement."""
+    limit = _VARIABLES_PER_STATEMENT.get(dialect.name, 32_767)
+    return max(1, min(ROWS_PER_INSERT, limit // columns))
+
+
+def insert_many(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert `rows` (tuples in `columns` order) through a synchronous connection, many rows to
+    a statement."""
+    dialect = connection.dialect
+    per = rows_per_insert(dialect, len(columns))
+    whole = len(rows) - len(rows) % per
+    if whole:
+        flat = chain.from_iterable
+        grouped = [tuple(flat(rows[start : start + per])) for start in range(0, whole, per)]
+        connection.exec_driver_sql(_insert(dialect, table, tuple(columns), per), grouped)
+    if whole < len(rows):
+        connection.exec_driver_sql(_insert(dialect, table, tuple(columns), 1), list(rows[whole:]))
+
+
+@lru_cache(maxsize=64)
+def _insert(dialect: Dialect, table: Table, columns: tuple[str, ...], rows: int) -> str:
+    return insert_statement(dialect, table, columns, rows)
 
 
 def update_statement(dialect: Dialect, table: Table, columns: Sequence[str], key: str) -> str:
@@ -45,12 +90,6 @@ def update_statement(dialect: Dialect, table: Table, columns: Sequence[str], key
         f"{quote(column)} = {mark}" for column, mark in zip(columns, marks, strict=False)
     )
     return f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = {marks[-1]}"
-
-
-def execute_many(connection: Connection, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Run a bulk statement for every row, through a synchronous connection."""
-    if rows:
-        connection.exec_driver_sql(statement, rows)
 
 
 async def execute_many_async(
