@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from gateway.insights.ticks import TimestampError, format_timestamp, parse_timestamp
-from gateway.store.engine import DEFAULT_DATABASE_URL
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/insights.db"
 
 
 def generate_api_key() -> str:

@@ -28,7 +28,8 @@ from gateway.store.engine import store_state
 from mock_server.bodies import json_type, parse_json
 from mock_server.errors import bad_request
 from mock_server.resources import resources_of
-from seed.generator import DEFAULT_DEPLOYMENTS, describe_generation, generate_into
+from seed.defaults import DEFAULT_DEPLOYMENTS
+from seed.generator import describe_generation, generate_into
 from seed.importing import DataFileError, import_into, parse_document
 from seed.lifecycle import LoadSummary
 

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from gateway.insights.ticks import TICKS_PER_DAY
 from seed.calendar import months_before
 from seed.company import CompanyPlan, plan_company
+from seed.defaults import HISTORY_MONTHS
 from seed.history import ProjectHistory
 from seed.records import Event
-
-HISTORY_MONTHS = 13
 
 EVENT_BATCH = 10_000
 """Events per batch, at least (the last batch may have fewer)."""

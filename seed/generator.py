@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.ticks import format_timestamp
 from gateway.store.facts import FACT_COLUMNS
 from seed.company import CompanyPlan
+from seed.defaults import DEFAULT_DEPLOYMENTS, DEFAULT_SEED, SEPARATE_PROCESS_FROM
 from seed.events import EVENT_BATCH, event_batches, plan
 from seed.facts import NO_FACTS, HistoryFacts
 from seed.lifecycle import LoadSummary, load_store
@@ -41,12 +42,6 @@ from seed.writer import RELEASE as RELEASE_TABLE
 
 Values = tuple[Any, ...]
 """A release or deployment row as values in `RELEASE_COLUMNS` or `DEPLOYMENT_COLUMNS` order."""
-
-SEPARATE_PROCESS_FROM = 50_000
-"""Below this, starting a second process costs more than it saves."""
-
-DEFAULT_SEED = 1
-DEFAULT_DEPLOYMENTS = 20_000
 
 
 def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
@@ -264,19 +259,27 @@ async def generate_into(
     may_replace: Callable[[dict[str, str]], bool] | None = None,
     refusal_hint: str = "run again with --reset to replace it",
     separate_process: bool | None = None,
+    history: HistoryProducer | None = None,
 ) -> LoadSummary:
     """Replace the store's data (with `reset`) by the generated company for `seed`, about
     `deployments` deployments over the 13 months before `now` (ticks); facts are current when
     it returns. The same seed, deployments and now always give the same data.
 
     With `separate_process` (by default from `SEPARATE_PROCESS_FROM` deployments) the history is
-    generated in a second process while this one writes."""
+    generated in a second process while this one writes. `history` is such a process already
+    started for this seed, deployments and now (`python -m seed` starts it before importing the
+    store's modules); its starter closes it."""
+    if history is not None and history.settings != (seed, deployments, now):
+        raise ValueError(f"the history was started for other settings: {history.settings}")
     if separate_process is None:
         separate_process = deployments >= SEPARATE_PROCESS_FROM
     # Started first, so that it starts up while the store is prepared.
-    producer = (
-        HistoryProducer(seed=seed, deployments=deployments, now=now) if separate_process else None
+    started = (
+        HistoryProducer(seed=seed, deployments=deployments, now=now)
+        if separate_process and history is None
+        else None
     )
+    producer = history or started
     try:
         company = plan(seed=seed, deployments=deployments, now=now)
         return await load_store(
@@ -292,5 +295,5 @@ async def generate_into(
             trusted=True,
         )
     finally:
-        if producer is not None:
-            producer.close()
+        if started is not None:
+            started.close()

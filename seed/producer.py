@@ -34,10 +34,10 @@ PIPE_BYTES = 1 << 20
 1 MiB unless raised): a batch then crosses in one or two reads instead of sixteen."""
 
 SWITCH_INTERVAL = 0.000_2
-"""Seconds a thread may hold the GIL while another waits for it, in the writer's process during
-a load (Python's default is 0.005). The reader thread needs the GIL after every read of the pipe,
-and the writer's main thread rarely lets go of it: at the default, each read waited up to 5 ms,
-the pipe stayed full and the producer stalled on it for a tenth of the load."""
+"""Seconds a thread may hold the GIL while another waits for it, in the writer's process while
+the producer runs (Python's default is 0.005). The reader thread needs the GIL after every read
+of the pipe, and the writer's main thread rarely lets go of it: at the default, each read waited
+up to 5 ms, the pipe stayed full and the producer stalled on it for a tenth of the load."""
 
 
 class ProducerUnavailable(RuntimeError):
@@ -49,6 +49,7 @@ class HistoryProducer:
     """A started producer of the history of (seed, deployments, now)."""
 
     def __init__(self, *, seed: int, deployments: int, now: int) -> None:
+        self.seed, self.deployments, self.now = seed, deployments, now
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(
@@ -72,19 +73,21 @@ class HistoryProducer:
         self._receiver = receiver
         self._inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
         self._stopping = threading.Event()
-        self._reader: threading.Thread | None = None
-        self._switch_interval: float | None = None
+        # The reader starts at once, so that the producer runs ahead while this process
+        # prepares the store.
+        self._switch_interval: float | None = sys.getswitchinterval()
+        sys.setswitchinterval(min(SWITCH_INTERVAL, self._switch_interval))
+        self._reader = threading.Thread(target=self._read, name="seed-history-reader", daemon=True)
+        self._reader.start()
+
+    @property
+    def settings(self) -> tuple[int, int, int]:
+        """The seed, deployments and now of the history."""
+        return (self.seed, self.deployments, self.now)
 
     def batches(self) -> Iterator[Batch]:
         """The history's events, batch by batch. Raises `ProducerUnavailable` when the producer
         ends before its first batch."""
-        if self._reader is None:
-            self._switch_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(SWITCH_INTERVAL, self._switch_interval))
-            self._reader = threading.Thread(
-                target=self._read, name="seed-history-reader", daemon=True
-            )
-            self._reader.start()
         received = False
         while True:
             data = self._inbox.get()
@@ -124,9 +127,8 @@ class HistoryProducer:
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
-        if self._reader is not None:
-            # The producer is gone, so the pipe is at its end and the reader stops.
-            self._reader.join()
+        # The producer is gone, so the pipe is at its end and the reader stops.
+        self._reader.join()
         self._receiver.close()
         if self._switch_interval is not None:
             sys.setswitchinterval(self._switch_interval)

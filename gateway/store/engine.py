@@ -25,11 +25,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.ext.asyncio import async_sessionmaker as _async_sessionmaker
 
+from gateway.settings import DEFAULT_DATABASE_URL
 from gateway.store import migrations
 from gateway.store.generation import GENERATION_KEY, bump_generation
 from gateway.store.models import StoreInfo
-
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/insights.db"
 
 STATE_KEY = "state"
 COMPLETE = "complete"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import seed.__main__ as cli
+import seed.commands
 from tests.seed.conftest import NOW, sqlite_url
 from tests.seed.test_datafile import small_document
 
@@ -93,7 +94,7 @@ def test_bad_arguments_exit_2(capsys: Capture) -> None:
 def test_demo_replaces_only_its_own_store(
     tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "DEFAULT_DEPLOYMENTS", 300)
+    monkeypatch.setattr(seed.commands, "DEFAULT_DEPLOYMENTS", 300)
     demo_url, other_url = sqlite_url(tmp_path / "demo.db"), sqlite_url(tmp_path / "other.db")
     assert run("demo", "--database-url", demo_url, "--now", NOW) == 0
     assert "Seeded the demo" in capsys.readouterr().out
