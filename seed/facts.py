@@ -6,19 +6,19 @@ Deployments arrive in queue order and finish in another. A finished deployment w
 history's clock reaches its completion time: every later deployment is queued after that, so it
 completes after it too, and the waiting ones settle in stream order (completion time, then id).
 Memory holds the streams' last success and first failure and the deployments still running;
-releases are found through each channel's chain of `ReleaseRecord.successor` links.
+releases are found through each channel's chain of `ChainRelease.successor` links.
 `gateway.store.facts.refresh_facts` stays the general path; the tests check both agree.
 """
 
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 from typing import Any
 
 from gateway.insights.deployments import FINISHED_STATES, Outcome, outcome_of
 from gateway.insights.facts import StreamFactsState
 from gateway.store.facts import FACT_COLUMNS
-from seed.records import ReleaseRecord
 
 NO_FACTS: tuple[None, ...] = (None,) * len(FACT_COLUMNS)
 
@@ -26,35 +26,48 @@ Row = tuple[Any, ...]
 """A deployment row: its values before the facts, or with them."""
 
 
+@dataclass(slots=True)
+class ChainRelease:
+    """A written release, as the lead-time look-up needs it."""
+
+    id: int
+    channel: int
+    """Channel id."""
+    assembled: int
+    successor: tuple[int, int] | None = None
+    """The channel's next release once it is written: id, assembled."""
+
+
 class ReleaseChains:
-    """The lead-time look-up over every channel's releases, linked in creation order."""
+    """The lead-time look-up over every channel's releases, linked in creation order. Ids are
+    given in creation order, so within a channel they order releases as creation does."""
 
     def __init__(self) -> None:
-        self._first: dict[int, ReleaseRecord] = {}
-        self._last: dict[int, ReleaseRecord] = {}
+        self._first: dict[int, ChainRelease] = {}
+        self._last: dict[int, ChainRelease] = {}
 
-    def released(self, release: ReleaseRecord) -> None:
-        """A release of its channel, after every older one (ids given in creation order)."""
-        channel = release.channel.id
+    def released(self, release: ChainRelease) -> None:
+        """A release of its channel, after every older one."""
+        channel = release.channel
         last = self._last.get(channel)
         if last is None:
             self._first[channel] = release
         else:
-            last.successor = (release.sequence, release.id, release.assembled)
+            last.successor = (release.id, release.assembled)
         self._last[channel] = release
 
-    def number(self, release: ReleaseRecord) -> int:
+    def number(self, release: ChainRelease) -> int:
         return release.id
 
     def lead_time_release(
-        self, deployed: ReleaseRecord, previous: ReleaseRecord | None
+        self, deployed: ChainRelease, previous: ChainRelease | None
     ) -> tuple[int, int]:
         if previous is None:
-            first = self._first[deployed.channel.id]
+            first = self._first[deployed.channel]
             return first.id, first.assembled
         after = previous.successor
-        if after is not None and after[0] <= deployed.sequence:
-            return after[1], after[2]
+        if after is not None and after[0] <= deployed.id:
+            return after
         return deployed.id, deployed.assembled
 
 
@@ -71,15 +84,15 @@ class HistoryFacts:
 
     def __init__(self) -> None:
         self._releases = ReleaseChains()
-        self._streams: dict[tuple[int, int, int | None], StreamFactsState[ReleaseRecord]] = {}
+        self._streams: dict[tuple[int, int, int | None], StreamFactsState[ChainRelease]] = {}
         self.waiting: list[
-            tuple[int, int, StreamFactsState[ReleaseRecord], Outcome, ReleaseRecord, Row | None]
+            tuple[int, int, StreamFactsState[ChainRelease], Outcome, ChainRelease, Row | None]
         ] = []
         """The finished deployments not settled yet, a heap by completion time and id: the
         first one's completion time is when `settle` next has work."""
         self.with_facts = 0
 
-    def released(self, release: ReleaseRecord) -> None:
+    def released(self, release: ChainRelease) -> None:
         """A release of its channel, after every older one (ids given in creation order)."""
         self._releases.released(release)
 
@@ -89,7 +102,7 @@ class HistoryFacts:
         completed: int,
         state: str,
         guided: bool,
-        release: ReleaseRecord,
+        release: ChainRelease,
         key: tuple[int, int, int | None],
         row: Row,
     ) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,11 +17,18 @@ from gateway.insights.ticks import format_timestamp
 from gateway.store.facts import FACT_COLUMNS
 from seed.company import CompanyPlan
 from seed.defaults import DEFAULT_DEPLOYMENTS, DEFAULT_SEED, SEPARATE_PROCESS_FROM
-from seed.events import EVENT_BATCH, event_batches, plan
-from seed.facts import NO_FACTS, HistoryFacts
+from seed.events import (
+    DEPLOYMENT_OWN_COLUMNS,
+    EVENT_BATCH,
+    RELEASE_COLUMNS,
+    RowBatch,
+    Values,
+    plan,
+    row_batches,
+)
+from seed.facts import NO_FACTS, ChainRelease, HistoryFacts
 from seed.lifecycle import LoadSummary, load_store
 from seed.producer import HistoryProducer, ProducerUnavailable
-from seed.records import RELEASE, Event, ReleaseRecord
 from seed.writer import (
     CHANNEL,
     DEPLOYMENT,
@@ -39,9 +45,6 @@ from seed.writer import (
     Row,
 )
 from seed.writer import RELEASE as RELEASE_TABLE
-
-Values = tuple[Any, ...]
-"""A release or deployment row as values in `RELEASE_COLUMNS` or `DEPLOYMENT_COLUMNS` order."""
 
 
 def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
@@ -96,107 +99,47 @@ def catalogue_rows(company: CompanyPlan) -> Iterator[tuple[Table, Row]]:
             yield INSIGHTS_REPORT, dict(report)
 
 
-RELEASE_COLUMNS = ("id", "space_id", "project_id", "channel_id", "version", "assembled")
-DEPLOYMENT_COLUMNS = (
-    "id",
-    "space_id",
-    "release_id",
-    "project_id",
-    "channel_id",
-    "environment_id",
-    "tenant_id",
-    "task_state",
-    "had_guided_failure",
-    "queue_time",
-    "start_time",
-    "completed_time",
-    *FACT_COLUMNS,
-)
+DEPLOYMENT_COLUMNS = (*DEPLOYMENT_OWN_COLUMNS, *FACT_COLUMNS)
 
 
 def history_rows(
     company: CompanyPlan,
     facts: HistoryFacts | None = None,
-    batches: Iterable[list[Event]] | None = None,
+    batches: Iterable[RowBatch] | None = None,
 ) -> Iterator[tuple[list[Values], list[Values]]]:
-    """Releases and deployments with ids given in time order, as values in `RELEASE_COLUMNS`
-    and `DEPLOYMENT_COLUMNS` order, a list of each for every batch of events; deployments with
-    their facts (a success comes once its stream's order is known, so deployment rows are not
-    in id order). The events are the company's (`seed.events.event_batches`), made here unless
-    given.
-
-    Releases are kept for the deployments that name them (a rollback may name an old one): about
-    one for every twelve deployments."""
+    """Releases and deployments as values in `RELEASE_COLUMNS` and `DEPLOYMENT_COLUMNS` order, a
+    list of each for every batch; deployments with their facts (a success comes once its
+    stream's order is known, so deployment rows are not in id order). The batches are the
+    company's (`seed.events.row_batches`), made here unless given."""
     facts = HistoryFacts() if facts is None else facts
-    batches = event_batches(company, EVENT_BATCH) if batches is None else batches
-    waiting, settle, finished = facts.waiting, facts.settle, facts.finished
-    released = facts.released
-    projects = {project.id: project for project in company.projects}
-    channels = {channel.id: channel for project in company.projects for channel in project.channels}
-    # Each project's releases by sequence (they come in sequence order), without their versions.
-    releases: dict[int, list[ReleaseRecord]] = {project: [] for project in projects}
-    release_count = deployment_count = 0
-    for batch in batches:
-        release_rows: list[Values] = []
-        deployment_rows: list[Values] = []
-        add = deployment_rows.append
-        for item in batch:
-            if waiting and waiting[0][0] <= item[0]:
-                deployment_rows.extend(settle(item[0]))
-            if item[1] == RELEASE:
-                at, _, project_id, sequence, channel_id, version, fix = item
-                project = projects[project_id]
-                release = ReleaseRecord(project, channels[channel_id], "", at, sequence, fix=fix)
-                releases[project_id].append(release)
-                release_count += 1
-                release.id = release_count
-                released(release)
-                release_rows.append(
-                    (release_count, project.space_id, project_id, channel_id, version, at)
-                )
-                continue
-            (
-                _,
-                _,
-                project_id,
-                _,
-                release_sequence,
-                environment,
-                tenant,
-                state,
-                guided,
-                queued,
-                started,
-                completed,
-            ) = item
-            release = releases[project_id][release_sequence]
-            deployment_count += 1
-            channel_id = release.channel.id
-            row = (
-                deployment_count,
-                release.project.space_id,
-                release.id,
-                project_id,
-                channel_id,
-                environment,
-                tenant,
-                state,
-                guided,
-                queued,
-                started,
-                completed,
-            )
+    batches = row_batches(company, EVENT_BATCH) if batches is None else batches
+    settle, finished, released = facts.settle, facts.finished, facts.released
+    # Every release by id (ids count from 1), for the deployments that name it: a rollback may
+    # name an old one. About one for every twelve deployments.
+    chain: list[ChainRelease | None] = [None]
+    add_release = chain.append
+    for clock, release_rows, deployment_rows in batches:
+        for row in release_rows:
+            release = ChainRelease(row[0], row[3], row[5])
+            add_release(release)
+            released(release)
+        ready: list[Values] = []
+        add = ready.append
+        for row in deployment_rows:
+            completed = row[11]
             if completed is None or not finished(
-                deployment_count,
+                row[0],
                 completed,
-                state,
-                guided,
-                release,
-                (channel_id, environment, tenant),
+                row[7],
+                row[8],
+                chain[row[2]],  # type: ignore[arg-type]  # ids name written releases
+                (row[4], row[5], row[6]),
                 row,
             ):
                 add(row + NO_FACTS)
-        yield release_rows, deployment_rows
+        # Every deployment queued by the batch's last moment is in.
+        ready.extend(settle(clock))
+        yield release_rows, ready
     yield [], settle(None)
 
 

@@ -1,8 +1,8 @@
 """The history simulated in a second process, so that simulating and writing overlap.
 
-The producer runs the projects' simulations and sends their events (`seed.events.event_batches`)
-in batches through a pipe; the writer's process gives the ids,
-works out the facts and writes the rows. A thread of the writer's process drains the pipe into a
+The producer runs the projects' simulations and sends their rows, numbered
+(`seed.events.row_batches`), in batches through a pipe; the writer's process works out the facts
+and writes the rows. A thread of the writer's process drains the pipe into a
 queue of `AHEAD` batches, so that the producer does not wait while the writer writes; it runs at
 most that many batches (and a pipe's worth) ahead, and memory does not grow with the history.
 The producer never sees Ctrl-C (the writer stops it), and it ends when the writer goes away: its
@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
-Batch = list[tuple[Any, ...]]
-"""Events (`seed.records.Event`)."""
+Batch = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]
+"""The rows of a batch of events (`seed.events.RowBatch`)."""
 
 AHEAD = 8
 """Batches received and not yet taken by the writer, at most (about 0.5 MB each)."""
@@ -151,12 +151,12 @@ def _widen(pipe: Connection) -> None:
 def produce(sender: Connection, seed: int, deployments: int, now: int) -> None:
     """The producer's process: send the history's events in batches, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from seed.events import EVENT_BATCH, event_batches, plan
+    from seed.events import EVENT_BATCH, plan, row_batches
 
     gc.disable()  # see `seed.generator.write_company`
     try:
         company = plan(seed=seed, deployments=deployments, now=now)
-        for batch in event_batches(company, EVENT_BATCH):
+        for batch in row_batches(company, EVENT_BATCH):
             sender.send(batch)
         sender.send(None)
     except (BrokenPipeError, ConnectionResetError):

@@ -19,10 +19,6 @@ class ReleaseRecord:
     sequence: int
     """Creation order within the project."""
     fix: bool = False
-    id: int = 0
-    """Given by the generator when the release is written."""
-    successor: tuple[int, int, int] | None = None
-    """The channel's next release once it is written: sequence, id, assembled."""
 
 
 Event = tuple[Any, ...]
