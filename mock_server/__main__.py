@@ -10,12 +10,14 @@ random one is generated and printed; a configured key is shown masked.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 
 from gateway.insights.ticks import format_timestamp
 from gateway.serving import serve
 from gateway.settings import Settings, add_server_arguments, settings_from_arguments
+from gateway.store.engine import StoreError, opened_store
 from mock_server.app import DEFAULT_PORT, create_app
 
 
@@ -51,6 +53,17 @@ def banner(settings: Settings) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_arguments(argv)
+
+    # Refuse a store that cannot be served before binding the port, with the store's own reason.
+    async def check() -> None:
+        async with opened_store(settings.database_url):
+            pass
+
+    try:
+        asyncio.run(check())
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(banner(settings), flush=True)
     serve(settings, factory="mock_server.app:create_app", create=create_app)
     return 0

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData, event, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.ext.asyncio import async_sessionmaker as _async_sessionmaker
 
@@ -65,16 +66,28 @@ class Migration:
         return self.before != self.after
 
 
+_URL_HINT = "use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER:PASSWORD@HOST/DATABASE"
+
+
 def create_engine(database_url: str = DEFAULT_DATABASE_URL, **options: Any) -> AsyncEngine:
-    """An async engine for the URL; a SQLite file's folder is created, WAL and foreign keys on."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, **options)
-        event.listen(engine.sync_engine, "connect", _configure_sqlite)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, **options)
+    """An async engine for the URL; a SQLite file's folder is created, WAL and foreign keys on.
+    Raises `StoreError` for a URL it cannot use (not a URL, an unknown or synchronous driver)."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        raise StoreError(f"the database URL is not a URL; {_URL_HINT}") from None
+    try:
+        if url.get_backend_name() == "sqlite":
+            database = url.database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_async_engine(url, **options)
+            event.listen(engine.sync_engine, "connect", _configure_sqlite)
+            return engine
+        return create_async_engine(url, pool_pre_ping=True, **options)
+    except (ArgumentError, InvalidRequestError, ImportError) as error:
+        shown = url.render_as_string(hide_password=True)
+        raise StoreError(f"cannot use the database URL {shown} ({error}); {_URL_HINT}") from None
 
 
 _BUSY_TIMEOUT_MS = 30_000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -50,3 +52,19 @@ async def test_incomplete_store_is_named_until_reset(
         await prepare_store(again, allow_incomplete=True)
     finally:
         await again.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("not a url", "is not a URL"),
+        ("nosuch://host/db", "cannot use the database URL nosuch://host/db"),
+        ("sqlite:///store.db", "not async"),
+        ("postgresql+nosuchdriver://user:secret@host/db", "user:***@host"),
+    ],
+)
+def test_an_unusable_url_is_refused_with_the_reason(url: str, reason: str) -> None:
+    with pytest.raises(StoreError, match=re.escape(reason)) as refused:
+        create_engine(url)
+    assert "secret" not in str(refused.value)
+    assert "sqlite+aiosqlite:///PATH" in str(refused.value)
