@@ -58,15 +58,10 @@ def export_schema(output: Path, *, check: bool) -> int:
 def serve(settings: Settings) -> int:
     from gateway.app import create_app
     from gateway.serving import serve
-    from gateway.store.engine import StoreError, opened_store
-
-    # Refuse a store that cannot be served before binding the port, with the store's own reason.
-    async def check() -> None:
-        async with opened_store(settings.database_url):
-            pass
+    from gateway.store.engine import StoreError, check_servable
 
     try:
-        asyncio.run(check())
+        asyncio.run(check_servable(settings.database_url))
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from gateway.insights.ticks import format_timestamp
 from gateway.serving import serve
 from gateway.settings import Settings, add_server_arguments, settings_from_arguments
-from gateway.store.engine import StoreError, opened_store
+from gateway.store.engine import StoreError, check_servable
 from mock_server.app import DEFAULT_PORT, create_app
 
 
@@ -54,13 +54,8 @@ def banner(settings: Settings) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_arguments(argv)
 
-    # Refuse a store that cannot be served before binding the port, with the store's own reason.
-    async def check() -> None:
-        async with opened_store(settings.database_url):
-            pass
-
     try:
-        asyncio.run(check())
+        asyncio.run(check_servable(settings.database_url))
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -323,3 +323,10 @@ async def opened_store(
         yield engine
     finally:
         await engine.dispose()
+
+
+async def check_servable(database_url: str) -> None:
+    """Open and close the store as a server does at start, raising `StoreError` with the store's
+    own reason: a server runs it before it binds its port."""
+    async with opened_store(database_url):
+        pass
