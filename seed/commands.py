@@ -221,11 +221,16 @@ def run(arguments: argparse.Namespace, history: HistoryProducer | None = None) -
             if seeded != 0:
                 return seeded
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            return serve_demo(
-                settings_from_arguments(arguments),
-                gateway_port=arguments.gateway_port,
-                mock_port=arguments.mock_port,
-            )
+            try:
+                return serve_demo(
+                    settings_from_arguments(arguments),
+                    gateway_port=arguments.gateway_port,
+                    mock_port=arguments.mock_port,
+                )
+            except KeyboardInterrupt:
+                # A second Ctrl-C while the servers stop; the store was complete before they ran.
+                print("interrupted: the servers were told to stop", file=sys.stderr)
+                return 130
         return asyncio.run(_run(arguments, ctrl_c, history))
     except Interrupted:
         print("interrupted: the store keeps the data it had before", file=sys.stderr)

@@ -104,3 +104,20 @@ def test_demo_replaces_only_its_own_store(
     assert run("demo", "--database-url", other_url, "--now", NOW) == 2
     err = capsys.readouterr().err
     assert "the demo replaces only a store it made" in err
+
+
+def test_ctrl_c_while_the_demo_servers_stop_keeps_the_store_complete(
+    tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_arguments: object, **_options: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(seed.commands, "DEFAULT_DEPLOYMENTS", 300)
+    monkeypatch.setattr(seed.commands, "serve_demo", interrupted)
+    url = sqlite_url(tmp_path / "demo.db")
+    assert run("demo", "--serve", "--database-url", url, "--now", NOW) == 130
+    err = capsys.readouterr().err
+    assert "the servers were told to stop" in err
+    assert "incomplete" not in err
+    # The store is complete: the demo reuses it without --reset.
+    assert run("demo", "--database-url", url, "--now", NOW) == 0
