@@ -20,8 +20,24 @@ from typing import Any
 from gateway.insights.deployments import FINISHED_STATES, Outcome, outcome_of
 from gateway.insights.facts import StreamFactsState
 from gateway.store.facts import FACT_COLUMNS
+from seed.events import DEPLOYMENT_OWN_COLUMNS
 
 NO_FACTS: tuple[None, ...] = (None,) * len(FACT_COLUMNS)
+
+_ID, _RELEASE, _CHANNEL, _ENVIRONMENT, _TENANT, _STATE, _GUIDED, _COMPLETED = (
+    DEPLOYMENT_OWN_COLUMNS.index(column)
+    for column in (
+        "id",
+        "release_id",
+        "channel_id",
+        "environment_id",
+        "tenant_id",
+        "task_state",
+        "had_guided_failure",
+        "completed_time",
+    )
+)
+"""Where `HistoryFacts.finished` finds what it needs in a deployment's row."""
 
 Row = tuple[Any, ...]
 """A deployment row: its values before the facts, or with them."""
@@ -85,6 +101,8 @@ class HistoryFacts:
 
     def __init__(self) -> None:
         self._releases = ReleaseChains()
+        self._by_id: list[ChainRelease] = [ChainRelease(0, 0, 0)]
+        """Every release given, at its id (ids count from 1; a rollback may name an old one)."""
         self._streams: dict[tuple[int, int, int | None], StreamFactsState[ChainRelease]] = {}
         self._waiting: list[
             tuple[int, int, StreamFactsState[ChainRelease], Outcome, ChainRelease, Row | None]
@@ -94,30 +112,29 @@ class HistoryFacts:
         self.with_facts = 0
 
     def released(self, release: ChainRelease) -> None:
-        """A release of its channel, after every older one (ids given in creation order)."""
+        """A release of its channel, after every older one (ids given in creation order, from
+        1)."""
+        self._by_id.append(release)
         self._releases.released(release)
 
-    def finished(
-        self,
-        number: int,
-        completed: int,
-        state: str,
-        guided: bool,
-        release: ChainRelease,
-        key: tuple[int, int, int | None],
-        row: Row,
-    ) -> bool:
-        """Take a finished deployment (its task state's value); False when its row has no facts
-        and may go now."""
-        outcome = _OUTCOMES[state, guided]
+    def finished(self, row: Row) -> bool:
+        """Take a deployment's row (`seed.events.DEPLOYMENT_OWN_COLUMNS` order, its release
+        already given); False when the row has no facts and may go now: the deployment is
+        still running, canceled or timed out."""
+        completed = row[_COMPLETED]
+        if completed is None:
+            return False
+        outcome = _OUTCOMES[row[_STATE], row[_GUIDED]]
         if outcome is Outcome.NOT_COUNTED:
             return False  # canceled and timed out: no facts, and the stream does not move
+        key = (row[_CHANNEL], row[_ENVIRONMENT], row[_TENANT])
         stream = self._streams.get(key)
         if stream is None:
             stream = self._streams[key] = StreamFactsState(self._releases)
         success = outcome is Outcome.SUCCESSFUL
+        release = self._by_id[row[_RELEASE]]
         self._waiting.append(
-            (completed, number, stream, outcome, release, row if success else None)
+            (completed, row[_ID], stream, outcome, release, row if success else None)
         )
         return success
 

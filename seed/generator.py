@@ -114,28 +114,13 @@ def history_rows(
     facts = HistoryFacts() if facts is None else facts
     batches = row_batches(company, EVENT_BATCH) if batches is None else batches
     settle, finished, released = facts.settle, facts.finished, facts.released
-    # Every release by id (ids count from 1), for the deployments that name it: a rollback may
-    # name an old one. About one for every twelve deployments.
-    chain: list[ChainRelease | None] = [None]
-    add_release = chain.append
     for clock, release_rows, deployment_rows in batches:
         for row in release_rows:
-            release = ChainRelease(row[0], row[3], row[5])
-            add_release(release)
-            released(release)
+            released(ChainRelease(row[0], row[3], row[5]))
         ready: list[Values] = []
         add = ready.append
         for row in deployment_rows:
-            completed = row[11]
-            if completed is None or not finished(
-                row[0],
-                completed,
-                row[7],
-                row[8],
-                chain[row[2]],  # type: ignore[arg-type]  # ids name written releases
-                (row[4], row[5], row[6]),
-                row,
-            ):
+            if not finished(row):
                 add(row + NO_FACTS)
         # Every deployment queued by the batch's last moment is in.
         ready.extend(settle(clock))
