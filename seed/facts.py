@@ -138,6 +138,11 @@ class HistoryFacts:
         )
         return success
 
+    def first_waiting(self) -> int | None:
+        """The lowest id of a success still waiting for its facts (the others' rows have gone
+        out without facts), or None."""
+        return min((entry[1] for entry in self._waiting if entry[5] is not None), default=None)
+
     def settle(self, now: int | None) -> list[Row]:
         """The rows of successes completed by `now` (all with None), their facts after them.
         Call it when every deployment queued by `now` has been given (with None, at the end).

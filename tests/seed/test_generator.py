@@ -19,7 +19,8 @@ from gateway.insights.deployments import TaskState
 from gateway.insights.ticks import TICKS_PER_HOUR, parse_timestamp
 from gateway.store.engine import create_engine
 from gateway.store.facts import refresh_facts
-from seed.generator import generate_into, plan
+from seed.events import DEPLOYMENT_OWN_COLUMNS, row_batches
+from seed.generator import DEPLOYMENT_COLUMNS, generate_into, history_rows, plan
 from tests.seed.conftest import NOW, SMALL, Generated, generate_and_export, sqlite_url
 
 Item = dict[str, Any]
@@ -346,3 +347,16 @@ def test_reports_include_the_reference_sample(generated: Generated) -> None:
     zones = {report["TimeZone"] for report in reports.values()}
     assert {"AUS Eastern Standard Time", "Europe/London", "UTC"} <= zones
     assert len({report["SpaceId"] for report in reports.values()}) >= 2
+
+
+def test_history_rows_come_in_id_order_each_once() -> None:
+    """SQLite appends rows at the end of the table's B-tree only when they come in id order."""
+    company = plan(seed=5, deployments=5_000, now=parse_timestamp(NOW))
+    given = [row for _, _, rows in row_batches(company, 500) for row in rows]
+    written = [
+        row for _, rows in history_rows(company, batches=row_batches(company, 500)) for row in rows
+    ]
+    assert [row[0] for row in written] == list(range(1, len(given) + 1))
+    own = len(DEPLOYMENT_OWN_COLUMNS)
+    assert [row[:own] for row in written] == given
+    assert all(len(row) == len(DEPLOYMENT_COLUMNS) for row in written)
