@@ -1,12 +1,12 @@
-"""The company's history as one stream of events in time order, and as rows numbered in that
-order, in batches that cross from the producer's process to the writer's.
+"""The company's history as one stream of events in time order, in batches that cross from the
+producer's process to the writer's, and as rows numbered in that order.
 
 This module imports no database code, so that a producer process starts quickly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gateway.insights.ticks import TICKS_PER_DAY
@@ -83,11 +83,16 @@ def event_batches(company: CompanyPlan, size: int) -> Iterator[list[Event]]:
 def row_batches(company: CompanyPlan, size: int) -> Iterator[RowBatch]:
     """The history as rows, a batch for each of `event_batches`: release and deployment ids
     count from 1 in time order, as on a real Octopus server."""
+    return numbered_rows(company, event_batches(company, size))
+
+
+def numbered_rows(company: CompanyPlan, batches: Iterable[list[Event]]) -> Iterator[RowBatch]:
+    """The rows of `batches`, which are `event_batches(company, ...)`."""
     spaces = {project.id: project.space_id for project in company.projects}
     # Each project's releases by sequence (they come in sequence order): id and channel.
     releases: dict[int, list[tuple[int, int]]] = {project.id: [] for project in company.projects}
     release_count = deployment_count = 0
-    for batch in event_batches(company, size):
+    for batch in batches:
         release_rows: list[Values] = []
         deployment_rows: list[Values] = []
         add_release, add_deployment = release_rows.append, deployment_rows.append

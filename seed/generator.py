@@ -25,6 +25,7 @@ from seed.events import (
     RELEASE_COLUMNS,
     RowBatch,
     Values,
+    numbered_rows,
     plan,
     row_batches,
 )
@@ -164,7 +165,8 @@ def write_company(
         if producer is not None:
             facts = HistoryFacts()
             try:
-                _write_history(writer, history_rows(company, facts, producer.batches()))
+                rows = numbered_rows(company, producer.batches())
+                _write_history(writer, history_rows(company, facts, rows))
                 return facts.with_facts
             except ProducerUnavailable:
                 pass  # nothing of the history was written: make it here instead

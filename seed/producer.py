@@ -1,10 +1,12 @@
 """The history simulated in a second process, so that simulating and writing overlap.
 
-The producer runs the projects' simulations and sends their rows, numbered
-(`seed.events.row_batches`), in batches through a pipe; the writer's process works out the facts
-and writes the rows. A thread of the writer's process drains the pipe into a
-queue of `AHEAD` batches, so that the producer does not wait while the writer writes; it runs at
-most that many batches (and a pipe's worth) ahead, and memory does not grow with the history.
+The producer runs the projects' simulations and sends their events in order
+(`seed.events.event_batches`), in batches through a pipe; the writer's process numbers them as
+rows, works out the facts and writes the rows. (The simulation is the larger half of the work:
+numbering in the writer keeps the two processes about as busy.) A thread of the writer's
+process drains the pipe into a queue of `AHEAD` batches, so that the producer does not wait
+while the writer writes; it runs at most that many batches (and a pipe's worth) ahead, and
+memory does not grow with the history.
 The producer never sees Ctrl-C (the writer stops it), and it ends when the writer goes away: its
 next send finds the pipe closed.
 """
@@ -23,11 +25,11 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
-Batch = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]
-"""The rows of a batch of events (`seed.events.RowBatch`)."""
+Batch = list[tuple[Any, ...]]
+"""A batch of events (`seed.events.Event`) in time order."""
 
 AHEAD = 8
-"""Batches received and not yet taken by the writer, at most (about 0.5 MB each)."""
+"""Batches received and not yet taken by the writer, at most (about 0.6 MB each)."""
 
 PIPE_BYTES = 1 << 20
 """The pipe's buffer where the system lets it grow (Linux, up to /proc/sys/fs/pipe-max-size,
@@ -151,12 +153,12 @@ def _widen(pipe: Connection) -> None:
 def produce(sender: Connection, seed: int, deployments: int, now: int) -> None:
     """The producer's process: send the history's events in batches, then None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from seed.events import EVENT_BATCH, plan, row_batches
+    from seed.events import EVENT_BATCH, event_batches, plan
 
     gc.disable()  # see `seed.generator.write_company`
     try:
         company = plan(seed=seed, deployments=deployments, now=now)
-        for batch in row_batches(company, EVENT_BATCH):
+        for batch in event_batches(company, EVENT_BATCH):
             sender.send(batch)
         sender.send(None)
     except (BrokenPipeError, ConnectionResetError):

@@ -12,7 +12,7 @@ import seed.__main__ as cli
 from gateway.insights.ticks import parse_timestamp
 from gateway.store.engine import create_engine
 from seed.defaults import SEPARATE_PROCESS_FROM
-from seed.events import EVENT_BATCH, plan, row_batches
+from seed.events import EVENT_BATCH, event_batches, plan
 from seed.generator import generate_into
 from seed.producer import PIPE_BYTES, SWITCH_INTERVAL, HistoryProducer, _widen
 from tests.seed.conftest import NOW, sqlite_url
@@ -30,7 +30,7 @@ def test_the_batches_cross_whole_and_the_switch_interval_comes_back() -> None:
     finally:
         producer.close()
     assert sys.getswitchinterval() == before
-    assert received == list(row_batches(plan(seed=5, deployments=3_000, now=now), EVENT_BATCH))
+    assert received == list(event_batches(plan(seed=5, deployments=3_000, now=now), EVENT_BATCH))
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="only Linux pipes can grow")
