@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.insights.ticks import format_timestamp
@@ -29,6 +30,7 @@ from gateway.store.engine import (
     prepare_store,
     read_info,
     reset_store,
+    use_wal,
 )
 from gateway.store.facts import refresh_facts
 from gateway.store.models import StoreInfo
@@ -107,6 +109,7 @@ async def load_store(
             if unchecked:
                 # Only outside a transaction does SQLite take this.
                 await _foreign_keys(connection, on=False)
+            journaled = sqlite and await _rollback_journal(connection)
             try:
                 async with connection.begin():
                     if sqlite:
@@ -128,6 +131,9 @@ async def load_store(
             finally:
                 if unchecked:
                     await _foreign_keys(connection, on=True)
+                if journaled:
+                    # Every new connection switches a store back to WAL too (see `use_wal`).
+                    await use_wal(connection)
     except Exception:
         # The transaction rolled back: the old data is whole again, and so is its old mark.
         await mark_state(engine, state)
@@ -153,6 +159,21 @@ async def _prepare(engine: AsyncEngine, *, reset: bool) -> None:
 async def _foreign_keys(connection: AsyncConnection, *, on: bool) -> None:
     await connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
     await connection.commit()
+
+
+async def _rollback_journal(connection: AsyncConnection) -> bool:
+    """Leave WAL for a rollback journal during the load, where this connection has the file to
+    itself (SQLite refuses the switch while another has it open). A WAL holds each page the
+    load writes until a checkpoint copies it into the database: a second write of the whole
+    store. A rollback journal keeps only the old content of the pages the load changes, and
+    rolls back as surely. True when switched; `use_wal` switches back."""
+    try:
+        mode = (await connection.exec_driver_sql("PRAGMA journal_mode=DELETE")).scalar_one()
+    except OperationalError:  # "database is locked": another connection has the file open
+        await connection.rollback()
+        return False
+    await connection.commit()
+    return str(mode).lower() == "delete"
 
 
 def _begin_bulk_load(connection: Connection) -> int | None:

@@ -110,6 +110,20 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.01)
 
 
+async def use_wal(connection: AsyncConnection) -> None:
+    """Switch the SQLite store of `connection` back to WAL (outside a transaction), as every new
+    connection does (`_configure_sqlite`)."""
+
+    def switch(synchronous: Connection) -> None:
+        cursor = synchronous.connection.cursor()
+        try:
+            _use_wal(cursor)
+        finally:
+            cursor.close()
+
+    await connection.run_sync(switch)
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")

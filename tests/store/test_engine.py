@@ -9,6 +9,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import seed.__main__ as cli
 from gateway.insights.ticks import parse_timestamp
 from gateway.store import migrations
-from gateway.store.engine import COMPLETE, store_state
+from gateway.store.engine import COMPLETE, create_engine, prepare_store, store_state
 from gateway.store.facts import refresh_facts
 from seed.generator import generate_into
 from seed.lifecycle import SeedError, load_store
@@ -100,6 +102,58 @@ async def test_a_failed_load_keeps_the_old_data_and_state(engine: AsyncEngine) -
         names = (await connection.execute(text("SELECT name FROM space ORDER BY id"))).scalars()
         assert list(names) == ["Default", "Data Platform", "Sandbox"]
         assert await connection.run_sync(index_names) == EXPECTED_INDEXES
+
+
+def journal_mode(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as connection:
+        return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def fill_noting_the_journal(seen: list[str]) -> Callable[[Connection], None]:
+    def fill(connection: Connection) -> None:
+        seen.append(connection.exec_driver_sql("PRAGMA journal_mode").scalar_one())
+        connection.execute(SPACE.insert(), [{"id": 1, "name": "Default"}])
+
+    return fill
+
+
+async def test_a_load_writes_through_a_rollback_journal_and_leaves_wal(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    engine = create_engine(sqlite_url(path))
+    try:
+        await prepare_store(engine)
+        seen: list[str] = []
+        await load_store(engine, origin="test", fill=fill_noting_the_journal(seen), reset=True)
+        assert seen == ["delete"]
+        assert journal_mode(path) == "wal"
+
+        def fill(connection: Connection) -> None:
+            raise RuntimeError("disk full")
+
+        with pytest.raises(RuntimeError, match="disk full"):
+            await load_store(engine, origin="test", fill=fill, reset=True)
+        assert journal_mode(path) == "wal"
+        assert await store_state(engine) == COMPLETE
+    finally:
+        await engine.dispose()
+
+
+async def test_a_load_stays_in_wal_while_another_connection_has_the_store_open(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db"
+    engine = create_engine(sqlite_url(path))
+    try:
+        await prepare_store(engine)
+        with closing(sqlite3.connect(path)) as reader:
+            reader.execute("SELECT count(*) FROM space").fetchone()
+            seen: list[str] = []
+            await load_store(engine, origin="test", fill=fill_noting_the_journal(seen), reset=True)
+            assert seen == ["wal"]
+            assert reader.execute("SELECT name FROM space").fetchall() == [("Default",)]
+        assert journal_mode(path) == "wal"
+    finally:
+        await engine.dispose()
 
 
 async def test_a_failed_load_into_an_empty_store_keeps_its_indexes(engine: AsyncEngine) -> None:
