@@ -96,8 +96,10 @@ class ProjectHistory:
         self.plan = plan
         self.tier = plan.tier
         self.start, self.now = start, now
-        self.rng = random.Random(f"{seed}:project:{plan.id}")
+        self.rng = rng = random.Random(f"{seed}:project:{plan.id}")
+        self._random, self._getrandbits = rng.random, rng.getrandbits
         self.team = clock_for(plan.zone)
+        self._clocks = {tenant.id: clock_for(tenant.zone) for tenant in plan.tenants}
         self._queue: list[tuple[int, int, _Deploy | None, _Create | None]] = []
         self._pushed = 0
         self._sequence = 0
@@ -183,18 +185,17 @@ class ProjectHistory:
     def _minutes(self, bounds: tuple[float, float], scale: float = 1.0) -> int:
         """Log-uniform minutes in `bounds` (as `_log_span` gives them), scaled, in ticks."""
         low, span = bounds
-        random = self.rng.random
         # rng.uniform(low, high), without its call.
-        minutes = math.exp(low + span * random()) * scale
+        minutes = math.exp(low + span * self._random()) * scale
         # Then rng.randrange(TICKS_PER_SECOND), drawn the same way.
-        getrandbits = self.rng.getrandbits
+        getrandbits = self._getrandbits
         below = getrandbits(_SECOND_BITS)
         while below >= TICKS_PER_SECOND:
             below = getrandbits(_SECOND_BITS)
         return int(minutes * TICKS_PER_MINUTE) + below
 
     def _later(self, at: int, delay: int, tenant: TenantPlan | None) -> int:
-        clock = self.team if tenant is None else clock_for(tenant.zone)
+        clock = self.team if tenant is None else self._clocks[tenant.id]
         return clock.working_time(at + delay, self.rng, off_hours=self._off_hours)
 
     def _create(self, at: int, action: _Create) -> Event:
@@ -278,7 +279,7 @@ class ProjectHistory:
         mode: int,
         forced: str | None,
     ) -> Event:
-        random = self.rng.random
+        random = self._random
         # The outcome.
         guided = False
         roll = random()
@@ -319,7 +320,7 @@ class ProjectHistory:
         if guided:
             minutes += 5 + (180 - 5) * random()  # someone had to step in
         assert started is not None
-        getrandbits = self.rng.getrandbits
+        getrandbits = self._getrandbits
         below = getrandbits(_SECOND_BITS)
         while below >= TICKS_PER_SECOND:
             below = getrandbits(_SECOND_BITS)
