@@ -45,8 +45,11 @@ def test_smoke_run_writes_every_figure_and_agrees_with_the_peer(tmp_path: Path) 
         # Sent brotli-compressed: the benchmark accepts what browsers accept.
         assert latency["content_encoding"] == "br"
         assert 0 < latency["wire_bytes"] < latency["response_bytes"]
-    assert size["seeding"]["seconds"] > 0
-    assert size["seeding"]["raw_executemany_seconds"] > 0
+    # One back-to-back pair of seeding and raw writing (the smoke run's one round).
+    (pair,) = size["seeding"]["rounds"]
+    assert pair["seconds"] > 0
+    assert pair["raw_seconds"] > 0
+    assert size["seeding"]["ratio"] == pair["seconds"] / pair["raw_seconds"]
     assert size["seeding"]["rows"]["deployment"] == size["deployments"]
     assert size["peak_rss_mb"]["mock_server"] > 10
     assert size["peak_rss_mb"]["gateway"] > 10
@@ -57,6 +60,9 @@ def test_smoke_run_writes_every_figure_and_agrees_with_the_peer(tmp_path: Path) 
             assert results["throughput"][ceiling]["ok_per_second"] > 0, ceiling
             assert results["throughput"][ceiling]["body_bytes"] > 0, answer
         assert results["throughput"]["bare_metrics"]["content_encoding"] == "br"
+        (pair,) = results["throughput"]["report_list_pairs"]
+        assert pair["list"] == size["throughput"]["rest_reports"]["ok_per_second"]
+        assert pair["bare"] == results["throughput"]["bare"]["ok_per_second"]
     names = [bar["bar"] for bar in results["bars"]]
     assert any(name.startswith("3. GraphQL / REST") for name in names)
     assert any(name.startswith("5. peak RSS") for name in names)

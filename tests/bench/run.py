@@ -5,9 +5,15 @@
 Per store size: `/metrics` (split=Project, LastYear, Weekly) of the busiest report of Spaces-1,
 cold and warm, through REST (mock server) and GraphQL (gateway), against DuckDB over the same rows;
 wrk throughput of the report list and the metrics through both; seeding against a raw sqlite3
-executemany of the same rows; the servers' peak memory. Once: the bare Starlette ceiling and
-Prism. Prints a table with the bars of issue 6 and writes `bench.json` into the results folder.
-Peers come from `tests/bench/setup.sh`; missing ones are skipped with a note.
+executemany of the same rows; the servers' peak memory. At the largest size, the report list
+against the bare Starlette ceiling; once, Prism. Prints a table with the bars of issue 6 and
+writes `bench.json` into the results folder. Peers come from `tests/bench/setup.sh`; missing ones
+are skipped with a note.
+
+The host's speed drifts by a third within minutes (shared machines), so the two bars that compare
+runs of different programs take them in `--rounds` back-to-back pairs (seeding then raw writing;
+the bare route and the report list, in alternating order) and judge the median of the pairs'
+ratios: a pair's two runs see the same machine.
 """
 
 from __future__ import annotations
@@ -51,16 +57,23 @@ from tests.bench.load import (
     wrk_version,
 )
 from tests.bench.processes import HOST, Server, Servers, free_port
-from tests.bench.stores import count_rows, raw_executemany, seeded_store
-from tests.bench.verdicts import compare_metrics, judge, table
+from tests.bench.stores import (
+    count_rows,
+    raw_executemany,
+    remove_store,
+    seed_command,
+    seeded_store,
+    timed_seed,
+)
+from tests.bench.verdicts import compare_metrics, judge, median, median_run, table
 
 REPO = Path(__file__).resolve().parents[2]
 SPACE_ID = 1
 SPACE = f"Spaces-{SPACE_ID}"
 API_KEY = "API-BENCHMARKBENCHMARKBENCHMA"
 HEADERS = {API_KEY_HEADER: API_KEY} | ACCEPT_ENCODING
-PACKAGES = ("starlette", "uvicorn", "uvloop", "httptools", "strawberry-graphql", "sqlalchemy")
-PACKAGES += ("sqlmodel", "aiosqlite", "numpy", "httpx")
+PACKAGES: tuple[str, ...] = ("starlette", "uvicorn", "uvloop", "httptools", "strawberry-graphql")
+PACKAGES += ("sqlalchemy", "sqlmodel", "aiosqlite", "numpy", "httpx")
 METRICS_PARAMETERS = "split=Project&timeRange=LastYear&granularity=Weekly"
 STATS = "count mean median min max ninetyFifth"
 METRICS_QUERY = (
@@ -89,6 +102,7 @@ class Options:
     results: Path
     peers: Path
     repeat: int
+    rounds: int
     seconds: float
     connections: int
     seed: int
@@ -113,6 +127,9 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--results", type=Path, default=REPO / "bench-results")
     parser.add_argument("--peers", type=Path, default=REPO / "bench-results", help="setup.sh's")
     parser.add_argument("--repeat", type=int, help="warm requests per surface (median taken)")
+    parser.add_argument(
+        "--rounds", type=int, help="back-to-back pairs for bars 2 and 4 (3; smoke 1)"
+    )
     parser.add_argument("--seconds", type=float, help="wrk's duration per target")
     parser.add_argument("--connections", type=int, help="wrk's connections (64; smoke 8)")
     parser.add_argument("--seed", type=int, default=1)
@@ -127,6 +144,7 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         results=arguments.results.resolve(),
         peers=arguments.peers.resolve(),
         repeat=arguments.repeat or (3 if arguments.smoke else 50),
+        rounds=max(1, arguments.rounds or (1 if arguments.smoke else 3)),
         seconds=arguments.seconds or (1.0 if arguments.smoke else 10.0),
         connections=arguments.connections or (8 if arguments.smoke else 64),
         seed=arguments.seed,
@@ -287,6 +305,100 @@ def graphql(url: str, query: str, variables: dict[str, Any], name: str) -> Targe
     return Target(name, f"{url}/graphql", HEADERS, body)
 
 
+def seeding_rounds(options: Options, size: int, scratch: Path) -> dict[str, Any]:
+    """Seeding a new store, then the raw executemany of its rows, `rounds` times: each ratio
+    compares two runs a few seconds apart."""
+    rounds = []
+    store = scratch / "round.db"
+    for number in range(options.rounds):
+        command = seed_command(
+            options.python, store, deployments=size, seed=options.seed, now=options.now
+        )
+        seconds = timed_seed(REPO, command, scratch / f"seed-round-{number + 1}.log")
+        raw = raw_executemany(store, scratch / "raw.db")
+        remove_store(store)
+        rounds.append(
+            {"seconds": seconds, "raw_seconds": raw["seconds"], "ratio": seconds / raw["seconds"]}
+        )
+        say(
+            f"  seeding {seconds:.2f} s, raw sqlite3 executemany of the same rows "
+            f"{raw['seconds']:.2f} s: {seconds / raw['seconds']:.2f}x"
+        )
+    return {
+        "seconds": median([entry["seconds"] for entry in rounds]),
+        "raw_executemany_seconds": median([entry["raw_seconds"] for entry in rounds]),
+        "ratio": median([entry["ratio"] for entry in rounds]),
+        "rounds": rounds,
+        "rows": raw["rows"],
+    }
+
+
+def report_list_rounds(
+    options: Options, servers: Servers, target: Target, answer: tuple[bytes, str | None]
+) -> dict[str, Any]:
+    """The report list and the bare route answering its bytes, under wrk in `rounds` pairs,
+    bare first in odd rounds and last in even ones, so that a steady drift favours neither."""
+    scratch = options.results / "work-ceilings"
+    scratch.mkdir(parents=True, exist_ok=True)
+    body, encoding = answer
+    path = f"/api/{SPACE}/insights/reports"
+    bare = start_bare(options, servers, "bare", path, answer, scratch)
+    ceiling = Target("bare", bare.url + path, HEADERS)
+    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "list": []}
+    pairs = []
+    for number in range(options.rounds):
+        order = [("bare", ceiling), ("list", target)]
+        for name, load in order if number % 2 == 0 else order[::-1]:
+            runs[name].append(
+                run_wrk(
+                    load,
+                    connections=options.connections,
+                    threads=os.cpu_count() or 1,
+                    seconds=options.seconds,
+                    scripts=scratch,
+                )
+            )
+        pair = {key: runs[key][-1]["ok_per_second"] for key in runs}
+        pair["ratio"] = pair["list"] / pair["bare"] if pair["bare"] else None
+        pairs.append(pair)
+        say(
+            f"  wrk report list {pair['list']:.1f} req/s against the bare ceiling "
+            f"{pair['bare']:.1f} req/s ({len(body):,} bytes as {encoding or 'identity'})"
+        )
+    ceiling_figures = median_run(runs["bare"]) | {
+        "peak_rss_mb": bare.peak_rss_mb(),
+        "body_bytes": len(body),
+        "content_encoding": encoding,
+        "rounds": runs["bare"],
+    }
+    servers.stop(bare)
+    return {
+        "list": median_run(runs["list"]) | {"rounds": runs["list"]},
+        "bare": ceiling_figures,
+        "pairs": pairs,
+    }
+
+
+def start_bare(
+    options: Options,
+    servers: Servers,
+    name: str,
+    path: str,
+    answer: tuple[bytes, str | None],
+    scratch: Path,
+) -> Server:
+    """`tests.bench.bare` answering `answer`'s bytes (and coding) at `path`."""
+    body, encoding = answer
+    body_file = scratch / f"{name}.body"
+    body_file.write_bytes(body)
+    port = free_port()
+    command = [str(options.python), "-m", "tests.bench.bare", "--host", HOST]
+    command += ["--port", str(port), "--path", path, "--body", str(body_file)]
+    if encoding:
+        command += ["--content-encoding", encoding]
+    return servers.start(name, command, port=port, cwd=REPO)
+
+
 def measure_size(
     options: Options, size: int, servers: Servers, shared: dict[str, Any]
 ) -> dict[str, Any]:
@@ -307,8 +419,7 @@ def measure_size(
         f"  store {store.path.name}: seeded in {store.seed_seconds:.1f} s"
         + (" (reused)" if store.reused else "")
     )
-    raw = raw_executemany(store.path, scratch / "raw.db")
-    say(f"  raw sqlite3 executemany of the same rows: {raw['seconds']:.2f} s")
+    seeding = seeding_rounds(options, size, scratch)
     report = asyncio.run(busiest_report(store.url, parse_timestamp(options.now)))
     say(
         f"  report {report['id']} {report['name']!r} ({report['time_zone']}): "
@@ -322,12 +433,7 @@ def measure_size(
     result: dict[str, Any] = {
         "deployments": count_rows(store.path, "deployment"),
         "report": {key: report[key] for key in ("id", "name", "time_zone", "deployments_in_scope")},
-        "seeding": {
-            "seconds": store.seed_seconds,
-            "reused": store.reused,
-            "raw_executemany_seconds": raw["seconds"],
-            "rows": raw["rows"],
-        },
+        "seeding": seeding | {"store_seconds": store.seed_seconds, "reused": store.reused},
         "peer": {key: value for key, value in peer.items() if key != "groups"},
         "latency": {},
         "throughput": {},
@@ -380,8 +486,8 @@ def measure_size(
             answers[surface] = response.json()
             sent = wire_answer(metrics, client)
             if surface == "rest":
-                # The ceilings answer these bytes: the list's, and the largest store's metrics.
-                shared.setdefault("list_answer", wire_answer(targets["rest_reports"], client))
+                # The ceilings answer these bytes: the largest store's list and metrics.
+                shared["list_answer"] = wire_answer(targets["rest_reports"], client)
                 shared["metrics_answer"] = sent
                 shared.setdefault("openapi", client.get(server.url + "/api/openapi.json").content)
         # Before any concurrent load: what one request at a time needs.
@@ -410,7 +516,13 @@ def measure_size(
     if wrk_path() is None:
         say("  note: wrk is not installed (tests/bench/setup.sh); throughput skipped")
     else:
+        largest = size == options.sizes[-1]
         for name, target in targets.items():
+            if largest and name == "rest_reports":
+                paired = report_list_rounds(options, servers, target, shared["list_answer"])
+                result["throughput"][name] = paired["list"]
+                shared["bare"], shared["report_list_pairs"] = paired["bare"], paired["pairs"]
+                continue
             figures = run_wrk(
                 target,
                 connections=options.connections,
@@ -440,42 +552,37 @@ def _ms(seconds: float | None) -> str:
 def measure_ceilings(
     options: Options, servers: Servers, shared: dict[str, Any], report_id: str
 ) -> dict[str, Any]:
-    """Under wrk: the bare Starlette route answering the mock server's own bytes (the report
-    list; the metrics of the largest store), and Prism on both paths."""
+    """Under wrk: the bare Starlette route answering the largest store's metrics bytes, and
+    Prism on the report list and metrics paths. (The report list's ceiling is measured in pairs
+    with it, `report_list_rounds`.)"""
     result: dict[str, Any] = {}
-    if wrk_path() is None or "list_answer" not in shared:
+    if "bare" in shared:
+        result["bare"], result["report_list_pairs"] = shared["bare"], shared["report_list_pairs"]
+    if wrk_path() is None or "metrics_answer" not in shared:
         return result
     scratch = options.results / "work-ceilings"
     scratch.mkdir(parents=True, exist_ok=True)
     reports_path = f"/api/{SPACE}/insights/reports"
     metrics_path = f"{reports_path}/{report_id}/metrics"
-    for name, path, query, (body, encoding) in (
-        ("bare", reports_path, "", shared["list_answer"]),
-        ("bare_metrics", metrics_path, f"?{METRICS_PARAMETERS}", shared["metrics_answer"]),
-    ):
-        body_file = scratch / f"{name}.body"
-        body_file.write_bytes(body)
-        port = free_port()
-        command = [str(options.python), "-m", "tests.bench.bare", "--host", HOST]
-        command += ["--port", str(port), "--path", path, "--body", str(body_file)]
-        if encoding:
-            command += ["--content-encoding", encoding]
-        bare = servers.start(name, command, port=port, cwd=REPO)
-        result[name] = run_wrk(
-            Target(name, bare.url + path + query, HEADERS),
-            connections=options.connections,
-            threads=os.cpu_count() or 1,
-            seconds=options.seconds,
-            scripts=scratch,
-        )
-        result[name]["peak_rss_mb"] = bare.peak_rss_mb()
-        result[name]["body_bytes"] = len(body)
-        result[name]["content_encoding"] = encoding
-        servers.stop(bare)
-        say(
-            f"  wrk {name} ceiling: {result[name]['ok_per_second']:.1f} req/s "
-            f"({len(body):,} bytes as {encoding or 'identity'})"
-        )
+    answer = shared["metrics_answer"]
+    bare = start_bare(options, servers, "bare_metrics", metrics_path, answer, scratch)
+    figures = run_wrk(
+        Target("bare_metrics", f"{bare.url}{metrics_path}?{METRICS_PARAMETERS}", HEADERS),
+        connections=options.connections,
+        threads=os.cpu_count() or 1,
+        seconds=options.seconds,
+        scripts=scratch,
+    )
+    result["bare_metrics"] = figures | {
+        "peak_rss_mb": bare.peak_rss_mb(),
+        "body_bytes": len(answer[0]),
+        "content_encoding": answer[1],
+    }
+    servers.stop(bare)
+    say(
+        f"  wrk bare_metrics ceiling: {figures['ok_per_second']:.1f} req/s "
+        f"({len(answer[0]):,} bytes as {answer[1] or 'identity'})"
+    )
     if not options.prism.exists():
         say("  note: Prism is not installed (tests/bench/setup.sh); Prism skipped")
         return result
@@ -552,6 +659,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": {
             "sizes": list(options.sizes),
             "repeat": options.repeat,
+            "rounds": options.rounds,
             "wrk_seconds": options.seconds,
             "connections": options.connections,
             "seed": options.seed,

@@ -2,7 +2,7 @@
 
 A store is reused when one was seeded with the same deployments, seed and clock by the same code
 (a hash of the seeder and the store's sources is in its name), so that a second `make bench`
-skips the minutes that 1M deployments take; its recorded seeding time is reported again.
+does not make it again; the seeding measure seeds scratch stores of its own (`timed_seed`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,15 @@ def seeded_store(
     for stale in folder.glob(prefix + "*"):
         if not stale.name.startswith(name):
             stale.unlink()
-    command = [
+    command = seed_command(python, path, deployments=deployments, seed=seed, now=now)
+    seconds = timed_seed(repo, command, log)
+    record.write_text(json.dumps({"seed_seconds": seconds, "command": command}), encoding="utf-8")
+    return SeededStore(path, deployments, seconds, reused=False)
+
+
+def seed_command(python: Path, path: Path, *, deployments: int, seed: int, now: str) -> list[str]:
+    """`python -m seed generate` of a new store at `path`."""
+    return [
         str(python),
         "-m",
         "seed",
@@ -84,14 +92,22 @@ def seeded_store(
         f"sqlite+aiosqlite:///{path}",
         "--reset",
     ]
+
+
+def timed_seed(repo: Path, command: list[str], log: Path) -> float:
+    """Run a seed command, its output into `log`; the wall time it took."""
     began = time.perf_counter()
     with log.open("wb") as output:
         subprocess.run(
             command, cwd=repo, stdin=subprocess.DEVNULL, stdout=output, stderr=output, check=True
         )
-    seconds = time.perf_counter() - began
-    record.write_text(json.dumps({"seed_seconds": seconds, "command": command}), encoding="utf-8")
-    return SeededStore(path, deployments, seconds, reused=False)
+    return time.perf_counter() - began
+
+
+def remove_store(path: Path) -> None:
+    """A SQLite file and its journals."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def count_rows(path: Path, table: str) -> int:
@@ -116,8 +132,7 @@ def raw_executemany(store: Path, target: Path) -> dict[str, Any]:
         rows = {name: source.execute(f'SELECT * FROM "{name}"').fetchall() for name, _ in tables}
     finally:
         source.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_store(target)
     connection = sqlite3.connect(target, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
@@ -135,6 +150,5 @@ def raw_executemany(store: Path, target: Path) -> dict[str, Any]:
         seconds = time.perf_counter() - began
     finally:
         connection.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_store(target)
     return {"seconds": seconds, "rows": {name: len(values) for name, values in rows.items()}}
