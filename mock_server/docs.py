@@ -50,8 +50,10 @@ async def swagger_page(_request: Request) -> Response:
     return HTMLResponse(PAGE)
 
 
+OPENAPI_ROUTE = Route("/api/openapi.json", openapi_json, methods=["GET"])
+"""Its path would match `/api/{spaceId}`: it goes before the API's routes."""
+
 DOCS_ROUTES: list[BaseRoute] = [
-    Route("/api/openapi.json", openapi_json, methods=["GET"]),
     Route("/docs", swagger_page, methods=["GET"]),
     Mount(ASSETS, app=StaticFiles(directory=Path(str(swagger_ui_path))), name="swagger-ui"),
 ]

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from gateway.compression import KeptAnswer
 from gateway.insights.errors import NotFound
@@ -231,14 +232,24 @@ REPORTS = "/api/{spaceId}/insights/reports"
 REPORT = REPORTS + "/{reportId}"
 
 
+class Resource:
+    """One path's handlers by method, as a plain ASGI app. Starlette's wrapper of a function
+    endpoint would only repeat what its `ExceptionMiddleware` does (errors become Octopus error
+    bodies either way), and for a cached answer it is a tenth of the work."""
+
+    def __init__(self, handlers: Mapping[str, Endpoint]) -> None:
+        self.handlers = dict(handlers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        method = scope["method"]
+        response = await self.handlers["GET" if method == "HEAD" else method](request)
+        await response(scope, receive, send)
+
+
 def resource(path: str, **handlers: Endpoint) -> Route:
     """One route per path, so that a wrong method is a 405 whose `Allow` names every method."""
-
-    async def dispatch(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        return await handlers[method](request)
-
-    return Route(path, dispatch, methods=list(handlers), name=path)
+    return Route(path, Resource(handlers), methods=list(handlers), name=path)
 
 
 API_ROUTES = [
