@@ -47,7 +47,6 @@ class GenerationReader:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._path: str | None = None
         self._connection: sqlite3.Connection | None = None
         self._file: Path | None = None
         self._index: mmap.mmap | None = None
@@ -63,14 +62,14 @@ class GenerationReader:
             and not database.startswith("file:")
         ):
             self._file = Path(database).resolve()
-            self._path = self._file.as_uri() + "?mode=ro"
 
     async def read(self) -> int:
-        if self._path is None:
+        if self._file is None:
             async with self.engine.connect() as connection:
                 return await read_generation(connection)
         if self._connection is None:
-            self._connection = sqlite3.connect(self._path, uri=True, isolation_level=None)
+            read_only = self._file.as_uri() + "?mode=ro"
+            self._connection = sqlite3.connect(read_only, uri=True, isolation_level=None)
         header = self._wal_header()
         if header is not None and self._seen is not None and self._seen[0] == header:
             return self._seen[1]
@@ -104,7 +103,6 @@ class GenerationReader:
         the file open, so SQLite neither removes it nor leaves WAL mode while the reader lives.
         Without one (another journal mode), every read queries."""
         assert self._connection is not None
-        assert self._file is not None
         self._mapping_tried = True
         (mode,) = self._connection.execute("PRAGMA journal_mode").fetchone()
         if str(mode).lower() != "wal":

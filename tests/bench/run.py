@@ -305,6 +305,17 @@ def graphql(url: str, query: str, variables: dict[str, Any], name: str) -> Targe
     return Target(name, f"{url}/graphql", HEADERS, body)
 
 
+def wrk(options: Options, target: Target, scratch: Path) -> dict[str, Any]:
+    """`target` under wrk with the run's connections and duration, a thread per core."""
+    return run_wrk(
+        target,
+        connections=options.connections,
+        threads=os.cpu_count() or 1,
+        seconds=options.seconds,
+        scripts=scratch,
+    )
+
+
 def seeding_rounds(options: Options, size: int, scratch: Path) -> dict[str, Any]:
     """Seeding a new store, then the raw executemany of its rows, `rounds` times: each ratio
     compares two runs a few seconds apart."""
@@ -349,15 +360,7 @@ def report_list_rounds(
     for number in range(options.rounds):
         order = [("bare", ceiling), ("list", target)]
         for name, load in order if number % 2 == 0 else order[::-1]:
-            runs[name].append(
-                run_wrk(
-                    load,
-                    connections=options.connections,
-                    threads=os.cpu_count() or 1,
-                    seconds=options.seconds,
-                    scripts=scratch,
-                )
-            )
+            runs[name].append(wrk(options, load, scratch))
         pair = {key: runs[key][-1]["ok_per_second"] for key in runs}
         pair["ratio"] = pair["list"] / pair["bare"] if pair["bare"] else None
         pairs.append(pair)
@@ -523,13 +526,7 @@ def measure_size(
                 result["throughput"][name] = paired["list"]
                 shared["bare"], shared["report_list_pairs"] = paired["bare"], paired["pairs"]
                 continue
-            figures = run_wrk(
-                target,
-                connections=options.connections,
-                threads=os.cpu_count() or 1,
-                seconds=options.seconds,
-                scripts=scratch,
-            )
+            figures = wrk(options, target, scratch)
             result["throughput"][name] = figures
             say(
                 f"  wrk {name}: {figures['ok_per_second']:.1f} req/s, "
@@ -566,13 +563,8 @@ def measure_ceilings(
     metrics_path = f"{reports_path}/{report_id}/metrics"
     answer = shared["metrics_answer"]
     bare = start_bare(options, servers, "bare_metrics", metrics_path, answer, scratch)
-    figures = run_wrk(
-        Target("bare_metrics", f"{bare.url}{metrics_path}?{METRICS_PARAMETERS}", HEADERS),
-        connections=options.connections,
-        threads=os.cpu_count() or 1,
-        seconds=options.seconds,
-        scripts=scratch,
-    )
+    url = f"{bare.url}{metrics_path}?{METRICS_PARAMETERS}"
+    figures = wrk(options, Target("bare_metrics", url, HEADERS), scratch)
     result["bare_metrics"] = figures | {
         "peak_rss_mb": bare.peak_rss_mb(),
         "body_bytes": len(answer[0]),
@@ -603,13 +595,7 @@ def measure_ceilings(
             if status >= 300:
                 say(f"  note: Prism answered {status} to {path}; not measured")
                 continue
-            result[name] = run_wrk(
-                target,
-                connections=options.connections,
-                threads=os.cpu_count() or 1,
-                seconds=options.seconds,
-                scripts=scratch,
-            )
+            result[name] = wrk(options, target, scratch)
             say(f"  wrk {name}: {result[name]['ok_per_second']:.1f} req/s")
     result["prism_peak_rss_mb"] = prism.peak_rss_mb()
     servers.stop(prism)
