@@ -11,6 +11,7 @@ import shutil
 import statistics
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,13 +89,22 @@ def timed(target: Target, client: httpx.Client) -> tuple[float, httpx.Response]:
     return seconds, response
 
 
-def warm(target: Target, client: httpx.Client, repeat: int) -> dict[str, Any]:
-    samples = [timed(target, client)[0] for _ in range(repeat)]
+def warm(targets: Mapping[str, Target], client: httpx.Client, repeat: int) -> dict[str, Any]:
+    """`repeat` requests to each target, taken in turns (the first to go alternates), so that
+    the host's drift over the run weighs on every target alike; each target's figures by key."""
+    samples: dict[str, list[float]] = {key: [] for key in targets}
+    for round_number in range(repeat):
+        keys = list(targets) if round_number % 2 == 0 else list(reversed(targets))
+        for key in keys:
+            samples[key].append(timed(targets[key], client)[0])
     return {
-        "median_seconds": statistics.median(samples),
-        "min_seconds": min(samples),
-        "max_seconds": max(samples),
-        "samples": len(samples),
+        key: {
+            "median_seconds": statistics.median(taken),
+            "min_seconds": min(taken),
+            "max_seconds": max(taken),
+            "samples": len(taken),
+        }
+        for key, taken in samples.items()
     }
 
 

@@ -74,6 +74,8 @@ API_KEY = "API-BENCHMARKBENCHMARKBENCHMA"
 HEADERS = {API_KEY_HEADER: API_KEY} | ACCEPT_ENCODING
 PACKAGES: tuple[str, ...] = ("starlette", "uvicorn", "uvloop", "httptools", "strawberry-graphql")
 PACKAGES += ("sqlalchemy", "sqlmodel", "aiosqlite", "numpy", "httpx")
+# Each API surface and the server (module) that answers it.
+SERVER_OF_SURFACE = {"rest": "mock_server", "graphql": "gateway"}
 METRICS_PARAMETERS = "split=Project&timeRange=LastYear&granularity=Weekly"
 STATS = "count mean median min max ninetyFifth"
 METRICS_QUERY = (
@@ -458,55 +460,63 @@ def measure_size(
         f"{reports_path}/{report['id']}/metrics?split=Project&timeRange=LastYear&granularity=Weekly"
     )
     started: dict[str, Server] = {}
-    targets: dict[str, Target] = {}
-    answers: dict[str, Any] = {}
-    for name, module in (("mock_server", "mock_server"), ("gateway", "gateway")):
+    for name in SERVER_OF_SURFACE.values():
         port = free_port()
-        server = servers.start(
+        started[name] = servers.start(
             f"{name}-{size}",
-            [str(options.python), "-m", module, "--port", str(port), *common],
+            [str(options.python), "-m", name, "--port", str(port), *common],
             port=port,
             cwd=REPO,
         )
-        started[name] = server
-        if name == "mock_server":
-            surface = "rest"
-            metrics = Target("rest_metrics", server.url + metrics_path, HEADERS)
-            targets["rest_reports"] = Target("rest_reports", server.url + reports_path, HEADERS)
-        else:
-            surface = "graphql"
-            metrics = graphql(
-                server.url, METRICS_QUERY, {"spaceId": SPACE, "id": report["id"]}, "graphql_metrics"
-            )
-            targets["graphql_reports"] = graphql(
-                server.url, REPORTS_QUERY, {"spaceId": SPACE}, "graphql_reports"
-            )
-        targets[metrics.name] = metrics
-        with httpx.Client(timeout=600) as client:
-            cold, response = timed(metrics, client)
-            with profiled(options, server, f"{surface}-metrics-{size}"):
-                warm_figures = warm(metrics, client, options.repeat)
-            answers[surface] = response.json()
-            sent = wire_answer(metrics, client)
-            if surface == "rest":
-                # The ceilings answer these bytes: the largest store's list and metrics.
-                shared["list_answer"] = wire_answer(targets["rest_reports"], client)
-                shared["metrics_answer"] = sent
-                shared.setdefault("openapi", client.get(server.url + "/api/openapi.json").content)
+    rest_url, graphql_url = started["mock_server"].url, started["gateway"].url
+    metrics_targets = {
+        "rest": Target("rest_metrics", rest_url + metrics_path, HEADERS),
+        "graphql": graphql(
+            graphql_url, METRICS_QUERY, {"spaceId": SPACE, "id": report["id"]}, "graphql_metrics"
+        ),
+    }
+    targets = {
+        "rest_reports": Target("rest_reports", rest_url + reports_path, HEADERS),
+        "rest_metrics": metrics_targets["rest"],
+        "graphql_reports": graphql(
+            graphql_url, REPORTS_QUERY, {"spaceId": SPACE}, "graphql_reports"
+        ),
+        "graphql_metrics": metrics_targets["graphql"],
+    }
+    with httpx.Client(timeout=600) as client:
+        # Cold: the first request each server answers. Warm: the two surfaces take turns, so
+        # that bar 3 compares figures taken over the same stretch of the host's time.
+        colds = {surface: timed(target, client) for surface, target in metrics_targets.items()}
+        with contextlib.ExitStack() as profiles:
+            for surface, name in SERVER_OF_SURFACE.items():
+                profiles.enter_context(
+                    profiled(options, started[name], f"{surface}-metrics-{size}")
+                )
+            warm_figures = warm(metrics_targets, client, options.repeat)
+        sent = {surface: wire_answer(target, client) for surface, target in metrics_targets.items()}
+        # The ceilings answer these bytes: the largest store's list and metrics.
+        shared["list_answer"] = wire_answer(targets["rest_reports"], client)
+        shared["metrics_answer"] = sent["rest"]
+        shared.setdefault("openapi", client.get(rest_url + "/api/openapi.json").content)
+    answers: dict[str, Any] = {}
+    for surface, name in SERVER_OF_SURFACE.items():
+        cold, response = colds[surface]
+        answers[surface] = response.json()
         # Before any concurrent load: what one request at a time needs.
-        result["peak_rss_mb_sequential"][name] = server.peak_rss_mb()
+        result["peak_rss_mb_sequential"][name] = started[name].peak_rss_mb()
         result["latency"][surface] = {
             "cold_seconds": cold,
-            "ready_after_seconds": server.ready_after,
-            "warm": warm_figures,
+            "ready_after_seconds": started[name].ready_after,
+            "warm": warm_figures[surface],
             "response_bytes": len(response.content),
-            "wire_bytes": len(sent[0]),
-            "content_encoding": sent[1],
+            "wire_bytes": len(sent[surface][0]),
+            "content_encoding": sent[surface][1],
         }
         say(
             f"  {surface} metrics: cold {_ms(cold)}, "
-            f"warm {_ms(warm_figures['median_seconds'])} "
-            f"({len(response.content):,} bytes; {len(sent[0]):,} sent as {sent[1] or 'identity'})"
+            f"warm {_ms(warm_figures[surface]['median_seconds'])} "
+            f"({len(response.content):,} bytes; {len(sent[surface][0]):,} sent as "
+            f"{sent[surface][1] or 'identity'})"
         )
     if "errors" in answers["graphql"]:
         raise RuntimeError(f"the gateway answered errors: {answers['graphql']['errors']}")
