@@ -6,17 +6,18 @@ queries are kept per store generation (`gateway.graphql.caching`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Hashable, Sequence
+from collections.abc import AsyncIterator, Collection, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 
 from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
     JSONResponse,
-    PlainTextResponse,
     RedirectResponse,
     Response,
 )
@@ -123,10 +124,13 @@ class GraphQLView(GraphQL[Context, None]):
         return await super().process_result(request, result)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        if scope["method"] != "POST":
+            await self._respond(request, send)
+            return
         body = await request.body()
         generation = await self.store.generation()
         now = self.clock()
@@ -190,7 +194,7 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             return await self.run(request)
         except HTTPException as error:
-            return PlainTextResponse(error.reason, status_code=error.status_code)
+            return error_answer(error.status_code, error.reason)
 
     async def _respond(self, request: Request, send: Send) -> None:
         response = await self._answer(request)
@@ -198,6 +202,27 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
+
+
+def error_answer(
+    status_code: int, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """An HTTP-level fault (a body that is not JSON, no query, an unknown path or method) answered
+    in the shape of GraphQL errors, with the HTTP status named in the error's code."""
+    status = HTTPStatus(status_code)
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": status.name}}]},
+        status_code=status,
+        headers=headers,
+    )
+
+
+async def routing_error(_request: Request, error: Exception) -> Response:
+    """Starlette's own faults (404 for an unknown path, 405 with its Allow header) as GraphQL
+    errors too."""
+    if not isinstance(error, StarletteHTTPException):
+        raise error
+    return error_answer(error.status_code, error.detail, error.headers)
 
 
 class ApiKeyMiddleware:
@@ -255,6 +280,7 @@ def create_app(settings: Settings) -> GatewayApp:
             Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql"),
         ],
         lifespan=lifespan,
+        exception_handlers={StarletteHTTPException: routing_error},
     )
     app.store = store
     app.settings = settings

@@ -92,3 +92,38 @@ async def test_first_zero_counts_only(client: httpx.AsyncClient) -> None:
         client, '{ reports(spaceId: "Spaces-1", first: 0) { totalCount nodes { id } } }'
     )
     assert body == {"data": {"reports": {"totalCount": 0, "nodes": []}}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "content", "content_type", "status", "code", "message"),
+    [
+        ("POST", "/graphql", b"{not json", "application/json", 400, "BAD_REQUEST",
+         "Unable to parse request body as JSON"),
+        ("POST", "/graphql", b"{}", "application/json", 400, "BAD_REQUEST",
+         "No GraphQL query found in the request"),
+        ("POST", "/graphql", b"{ spaces { id } }", "text/plain", 400, "BAD_REQUEST",
+         "Unsupported content type"),
+        ("GET", "/graphql?query=mutation%20%7B%20x%20%7D", b"", None, 400, "BAD_REQUEST",
+         "mutations are not allowed when using GET"),
+        ("PUT", "/graphql", b"{}", "application/json", 405, "METHOD_NOT_ALLOWED",
+         "Method Not Allowed"),
+        ("GET", "/no-such-path", b"", None, 404, "NOT_FOUND", "Not Found"),
+    ],
+)  # fmt: skip
+async def test_a_request_that_is_not_graphql_gets_graphql_errors_in_json(
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    content: bytes,
+    content_type: str | None,
+    status: int,
+    code: str,
+    message: str,
+) -> None:
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    response = await client.request(method, path, content=content, headers=headers)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"errors": [{"message": message, "extensions": {"code": code}}]}
+    if status == 405:
+        assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
