@@ -49,9 +49,7 @@ def parse_ids(
     for value in values:
         number = parse_id(kind, value)
         if number is None:
-            problems.append(
-                f"The {argument} value {value!r} is not a {kind.value} id (like '{kind.value}-1')."
-            )
+            problems.append(f"The {argument} value {value!r} is not an id like '{kind.value}-1'.")
         else:
             numbers.add(number)
     return frozenset(numbers)

@@ -192,7 +192,10 @@ async def test_bad_filter_ids_are_listed(client: httpx.AsyncClient) -> None:
     body = await graphql(client, STREAMS, {"first": 10, "environments": ["Tenants-1", "x"]})
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert len(error["extensions"]["problems"]) == 2
+    assert error["extensions"]["problems"] == [
+        "The environmentIds value 'Tenants-1' is not an id like 'Environments-1'.",
+        "The environmentIds value 'x' is not an id like 'Environments-1'.",
+    ]
     assert "'Tenants-1'" in error["message"]
 
 
