@@ -127,6 +127,9 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if scope["method"] == "HEAD":
+            # HEAD is GET without the body (the server leaves it out); Strawberry knows only GET.
+            scope = {**scope, "method": "GET"}
         request = Request(scope=scope, receive=receive)
         if scope["method"] != "POST":
             await self._respond(request, send)

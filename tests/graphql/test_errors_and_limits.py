@@ -127,3 +127,13 @@ async def test_a_request_that_is_not_graphql_gets_graphql_errors_in_json(
     assert response.json() == {"errors": [{"message": message, "extensions": {"code": code}}]}
     if status == 405:
         assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+
+
+async def test_head_answers_as_get_does_without_the_body(client: httpx.AsyncClient) -> None:
+    query = {"query": "{ __typename }"}
+    got = await client.get("/graphql", params=query)
+    head = await client.head("/graphql", params=query)
+    assert (head.status_code, head.headers["content-type"]) == (200, "application/json")
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert got.json() == {"data": {"__typename": "Query"}}
+    assert head.content == b""
