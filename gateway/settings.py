@@ -16,6 +16,7 @@ import argparse
 import os
 import secrets
 import string
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -64,13 +65,15 @@ class Settings:
         if keys := parse_api_keys(environ.get("INSIGHTS_API_KEYS", "")):
             settings = replace(settings, api_keys=keys, api_keys_generated=False)
         if now := environ.get("INSIGHTS_NOW"):
-            settings = replace(settings, now=parse_now(now))
+            settings = replace(settings, now=_from_env("INSIGHTS_NOW", parse_now, now))
         if host := environ.get("INSIGHTS_HOST"):
             settings = replace(settings, host=host)
         if value := environ.get("INSIGHTS_PORT"):
-            settings = replace(settings, port=parse_port(value))
+            settings = replace(settings, port=_from_env("INSIGHTS_PORT", parse_port, value))
         if value := environ.get("INSIGHTS_WORKERS"):
-            settings = replace(settings, workers=parse_workers(value))
+            settings = replace(
+                settings, workers=_from_env("INSIGHTS_WORKERS", parse_workers, value)
+            )
         if value := environ.get("INSIGHTS_ACCESS_LOG"):
             settings = replace(settings, access_log=value.strip().lower() in _TRUE)
         return settings
@@ -92,6 +95,17 @@ class Settings:
 
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+class SettingsError(ValueError):
+    """An environment variable whose value is not usable; the message names it."""
+
+
+def _from_env(name: str, parse: Callable[[str], int], text: str) -> int:
+    try:
+        return parse(text)
+    except argparse.ArgumentTypeError as error:
+        raise SettingsError(f"{name}: {error}") from None
 
 
 def parse_workers(text: str) -> int:
@@ -174,8 +188,13 @@ def settings_from_arguments(
     *,
     default_port: int = 8080,
 ) -> Settings:
-    """Flags override the environment, which overrides the defaults."""
-    settings = Settings.from_env(environ, port=default_port)
+    """Flags override the environment, which overrides the defaults. A command's bad
+    environment variable ends it as a bad flag does: `error: ...` and exit status 2."""
+    try:
+        settings = Settings.from_env(environ, port=default_port)
+    except SettingsError as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise SystemExit(2) from None
     changes: dict[str, object] = {}
     if getattr(arguments, "database_url", None):
         changes["database_url"] = arguments.database_url

@@ -6,7 +6,12 @@ import argparse
 
 import pytest
 
-from gateway.settings import Settings, add_server_arguments, settings_from_arguments
+from gateway.settings import (
+    Settings,
+    SettingsError,
+    add_server_arguments,
+    settings_from_arguments,
+)
 
 
 def _parse(argv: list[str], environ: dict[str, str] | None = None) -> Settings:
@@ -45,3 +50,29 @@ def test_settings_survive_the_trip_through_the_environment() -> None:
     again = Settings.from_env(generated.to_env())
     assert again.api_keys == generated.api_keys
     assert again.now is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("INSIGHTS_PORT", "99999", "error: INSIGHTS_PORT: '99999' is not a TCP port (1-65535)\n"),
+        (
+            "INSIGHTS_WORKERS",
+            "0",
+            "error: INSIGHTS_WORKERS: '0' is not a number of workers (1 or more)\n",
+        ),
+        ("INSIGHTS_NOW", "garbage", "error: INSIGHTS_NOW: 'garbage' is not an ISO 8601 timestamp"),
+    ],
+)
+def test_a_bad_environment_variable_ends_a_command_as_a_bad_flag_does(
+    capsys: pytest.CaptureFixture[str], name: str, value: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        _parse([], {name: value})
+    assert ended.value.code == 2
+    assert capsys.readouterr().err.startswith(message)
+
+
+def test_a_bad_environment_variable_names_itself_outside_a_command() -> None:
+    with pytest.raises(SettingsError, match=r"^INSIGHTS_PORT: '0' is not a TCP port"):
+        Settings.from_env({"INSIGHTS_PORT": "0"})
