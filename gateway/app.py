@@ -208,13 +208,17 @@ class GraphQLView(GraphQL[Context, None]):
 
 
 def error_answer(
-    status_code: int, message: str, headers: Mapping[str, str] | None = None
+    status_code: int,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    code: str | None = None,
 ) -> JSONResponse:
-    """An HTTP-level fault (a body that is not JSON, no query, an unknown path or method) answered
-    in the shape of GraphQL errors, with the HTTP status named in the error's code."""
+    """An HTTP-level fault (a missing key, a body that is not JSON, no query, an unknown path or
+    method) answered in the shape of GraphQL errors; the code names the HTTP status unless given."""
     status = HTTPStatus(status_code)
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": status.name}}]},
+        {"errors": [{"message": message, "extensions": {"code": code or status.name}}]},
         status_code=status,
         headers=headers,
     )
@@ -249,10 +253,7 @@ class ApiKeyMiddleware:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
-        response = JSONResponse(
-            {"errors": [{"message": UNAUTHENTICATED, "extensions": {"code": "UNAUTHENTICATED"}}]},
-            status_code=401,
-        )
+        response = error_answer(401, UNAUTHENTICATED, code="UNAUTHENTICATED")
         await response(scope, receive, send)
 
 

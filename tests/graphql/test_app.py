@@ -43,7 +43,9 @@ async def test_requests_without_a_valid_key_are_refused(
         response = await anonymous.post("/graphql", json=QUERY, headers=headers, params=params)
         page = await anonymous.get("/graphql", headers={"Accept": "text/html", **headers})
     assert response.status_code == 401
-    assert response.json()["errors"][0]["message"] == UNAUTHENTICATED
+    assert response.json() == {
+        "errors": [{"message": UNAUTHENTICATED, "extensions": {"code": "UNAUTHENTICATED"}}]
+    }
     assert page.status_code == 401
 
 
