@@ -26,7 +26,7 @@ from gateway.insights.metrics import (
 )
 from gateway.insights.report import Report
 from gateway.insights.scope import NO_TENANT, resolve_scope
-from gateway.insights.series import series_labels
+from gateway.insights.series import SeriesLabels, series_labels
 from gateway.insights.ticks import TICKS_PER_SECOND
 from gateway.insights.timezones import resolve_time_zone
 from gateway.insights.windows import Window, metrics_window
@@ -124,6 +124,23 @@ def compute_metrics(
     """
     zone = resolve_time_zone(report.time_zone)
     window = metrics_window(query, zone, now)
+    rows, labels = labelled_rows(
+        columns, report=report, catalogue=catalogue, query=query, start=window.start, end=window.end
+    )
+    return aggregate(columns, rows, labels, window)
+
+
+def labelled_rows(
+    columns: DeploymentColumns,
+    *,
+    report: Report,
+    catalogue: SpaceCatalogue,
+    query: MetricsQuery,
+    start: int,
+    end: int,
+) -> tuple[npt.NDArray[np.intp], SeriesLabels]:
+    """The counted deployments in the query's scope completed in [start, end], each repeated
+    once per series it counts in, and their series: `rows[i]` counts in `labels.series[i]`."""
     scope = resolve_scope(report, catalogue).narrowed(
         project_ids=query.project_ids,
         environment_ids=query.environment_ids,
@@ -131,8 +148,8 @@ def compute_metrics(
     )
     keep = (
         (columns.outcome != Outcome.NOT_COUNTED)
-        & (columns.completed >= window.start)
-        & (columns.completed <= window.end)
+        & (columns.completed >= start)
+        & (columns.completed <= end)
         & scope.mask(columns.project_id, columns.environment_id, columns.tenant_id)
     )
     rows = np.flatnonzero(keep)
@@ -144,18 +161,17 @@ def compute_metrics(
         environment_ids=columns.environment_id[rows],
         tenant_ids=columns.tenant_id[rows],
     )
-    rows = rows[labels.rows]
-    return _aggregate(columns, rows, labels.series, labels.names, labels.always, window)
+    return rows[labels.rows], labels
 
 
-def _aggregate(
+def aggregate(
     columns: DeploymentColumns,
     rows: npt.NDArray[np.intp],
-    series: npt.NDArray[np.intp],
-    names: tuple[str, ...],
-    always: bool,
+    labels: SeriesLabels,
     window: Window,
 ) -> Metrics:
+    """Every series' intervals over `window`; `rows[i]` counts in series `labels.series[i]`."""
+    series, names, always = labels.series, labels.names, labels.always
     intervals = len(window.starts)
     groups = len(names) * intervals
     group = series * intervals + window.interval_of(columns.completed[rows])
@@ -184,6 +200,8 @@ def _aggregate(
         + counts[Outcome.FAILED]
         + counts[Outcome.SUCCESS_WITH_GUIDED_FAILURE]
     ).reshape(len(names), intervals)
+    firsts = np.maximum(window.edges, window.start).tolist()
+    lasts = np.minimum(np.append(window.edges[1:] - 1, window.end), window.end).tolist()
     result: list[Series] = []
     for index, name in enumerate(names):
         if not always and not counted[index].any():
@@ -192,6 +210,7 @@ def _aggregate(
         result.append(
             Series(
                 name=name,
+                key=labels.keys[index],
                 intervals=tuple(
                     Interval(
                         start=start,
@@ -201,6 +220,8 @@ def _aggregate(
                         time_since_previous_deployment=since_previous[g],
                         time_to_recovery=to_recovery[g],
                         deployments_until_recovery=until_recovery[g],
+                        first=firsts[g - first],
+                        last=lasts[g - first],
                     )
                     for g, start in enumerate(window.starts, start=first)
                 ),

@@ -1,12 +1,15 @@
 """The core's errors: InsightsError -> NotFound (an unknown thing), Invalid (every problem at once).
 
 Each server maps them once: REST to Octopus error bodies (404, 400 with one line per problem),
-GraphQL to result types.
+GraphQL to result types. An `Invalid` holds structured `Problem`s, which each server words in
+its own names (`gateway.insights.problems`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from gateway.insights.problems import OCTOPUS, Problem, describe
 
 
 class InsightsError(Exception):
@@ -18,8 +21,13 @@ class NotFound(InsightsError):
 
 
 class Invalid(InsightsError):
-    """Input that breaks one or more rules; `problems` lists each as a sentence naming the value."""
+    """Input that breaks one or more rules: `details` holds each as a `Problem`."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems: tuple[str, ...] = tuple(problems)
+    def __init__(self, details: Iterable[Problem]) -> None:
+        self.details: tuple[Problem, ...] = tuple(details)
         super().__init__("; ".join(self.problems) or "the request is invalid")
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Each problem as a sentence in Octopus's names (REST's, the data file's)."""
+        return tuple(describe(problem, OCTOPUS) for problem in self.details)

@@ -9,11 +9,12 @@ from typing import Self
 
 from gateway.insights.errors import Invalid
 from gateway.insights.ids import Kind, parse_id
+from gateway.insights.problems import Field, Problem, Rule
 
 
 class _ParsedEnum(StrEnum):
     @classmethod
-    def parse(cls, text: str | None, *, parameter: str, default: Self | None = None) -> Self:
+    def parse(cls, text: str | None, *, parameter: Field, default: Self | None = None) -> Self:
         """The member whose value matches `text` ignoring case; `default` when the text is
         absent or empty. Anything else raises `Invalid` naming the parameter and the values."""
         problem = cls.problem(text, parameter=parameter, default=default)
@@ -23,13 +24,12 @@ class _ParsedEnum(StrEnum):
 
     @classmethod
     def problem(
-        cls, text: str | None, *, parameter: str, default: Self | None = None
-    ) -> str | None:
+        cls, text: str | None, *, parameter: Field, default: Self | None = None
+    ) -> Problem | None:
         """Why `text` is not a value of this parameter, or None when it is."""
         if cls._match(text, default) is not None:
             return None
-        allowed = ", ".join(f"'{member.value}'" for member in cls)
-        return f"The {parameter} {text!r} is not valid; it should be one of {allowed}."
+        return Problem(Rule.NOT_ONE_OF, (parameter,), text, choices=tuple(cls))
 
     @classmethod
     def _match(cls, text: str | None, default: Self | None) -> Self | None:
@@ -100,9 +100,13 @@ def parse_metrics_query(
     problems = [
         problem
         for problem in (
-            Split.problem(split, parameter="split", default=Split.None_),
-            TimeRange.problem(time_range, parameter="timeRange", default=TimeRange.LastQuarter),
-            Granularity.problem(granularity, parameter="granularity", default=Granularity.Weekly),
+            Split.problem(split, parameter=Field.SPLIT, default=Split.None_),
+            TimeRange.problem(
+                time_range, parameter=Field.TIME_RANGE, default=TimeRange.LastQuarter
+            ),
+            Granularity.problem(
+                granularity, parameter=Field.GRANULARITY, default=Granularity.Weekly
+            ),
         )
         if problem is not None
     ]
@@ -110,26 +114,35 @@ def parse_metrics_query(
     chosen = Split._match(split, Split.None_)
     if chosen is Split.TenantTagSet:
         if not tenant_tag_set_id:
-            problems.append("The tenantTagSetId is required when split is 'TenantTagSet'.")
+            problems.append(tag_set_required())
         else:
             tag_set = parse_id(Kind.TAG_SET, tenant_tag_set_id.strip())
             if tag_set is None:
                 problems.append(
-                    f"The tenantTagSetId {tenant_tag_set_id!r} is not a tag set id "
-                    "(like 'TagSets-1')."
+                    Problem(
+                        Rule.MALFORMED_ID,
+                        (Field.TENANT_TAG_SET_ID,),
+                        tenant_tag_set_id,
+                        kind=Kind.TAG_SET,
+                    )
                 )
     if problems:
         raise Invalid(problems)
     return MetricsQuery(
-        split=Split.parse(split, parameter="split", default=Split.None_),
+        split=Split.parse(split, parameter=Field.SPLIT, default=Split.None_),
         tenant_tag_set_id=tag_set,
         time_range=TimeRange.parse(
-            time_range, parameter="timeRange", default=TimeRange.LastQuarter
+            time_range, parameter=Field.TIME_RANGE, default=TimeRange.LastQuarter
         ),
         granularity=Granularity.parse(
-            granularity, parameter="granularity", default=Granularity.Weekly
+            granularity, parameter=Field.GRANULARITY, default=Granularity.Weekly
         ),
     )
+
+
+def tag_set_required() -> Problem:
+    """A TenantTagSet split without its tag set."""
+    return Problem(Rule.TAG_SET_REQUIRED, (Field.TENANT_TAG_SET_ID,), choices=(Split.TenantTagSet,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,12 +191,44 @@ class Interval:
     time_since_previous_deployment: DurationStats
     time_to_recovery: DurationStats
     deployments_until_recovery: CountStats
+    first: int
+    """The first instant (ticks) the interval covers: its local midnight, or the window's start."""
+    last: int
+    """The last instant it covers: before the next interval's midnight, or the window's end."""
+
+
+class SeriesKind(StrEnum):
+    """What stands behind a series."""
+
+    ALL = "All"
+    PROJECT = "Project"
+    PROJECT_GROUP = "ProjectGroup"
+    ENVIRONMENT = "Environment"
+    ENVIRONMENT_GROUP = "EnvironmentGroup"
+    TENANT = "Tenant"
+    UNTENANTED = "Untenanted"
+    TAG = "Tag"
+    UNTAGGED = "Untagged"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesKey:
+    """The entities behind a series: ids (`Projects-1`), an environment group's name, tags'
+    canonical names (`Location/Europe`), or for UNTAGGED its tag set's id; none for ALL and
+    UNTENANTED. More than one only when entities share a name (series go by name)."""
+
+    kind: SeriesKind
+    ids: tuple[str, ...] = ()
+
+
+ALL_SERIES = SeriesKey(SeriesKind.ALL)
 
 
 @dataclass(frozen=True, slots=True)
 class Series:
     name: str
     intervals: tuple[Interval, ...]
+    key: SeriesKey = ALL_SERIES
 
 
 @dataclass(frozen=True, slots=True)

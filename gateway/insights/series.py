@@ -11,7 +11,8 @@ import numpy.typing as npt
 from gateway.insights.catalogue import SpaceCatalogue
 from gateway.insights.errors import Invalid
 from gateway.insights.ids import Kind, format_id
-from gateway.insights.metrics import MetricsQuery, Split
+from gateway.insights.metrics import MetricsQuery, SeriesKey, SeriesKind, Split, tag_set_required
+from gateway.insights.problems import Field, Problem, Rule
 from gateway.insights.scope import NO_TENANT
 
 ALL = "All"
@@ -21,15 +22,21 @@ UNTAGGED = "Untagged"
 Ints = npt.NDArray[np.int64]
 
 
+Member = tuple[str, SeriesKind, str | None]
+"""A series an entity counts in: its name, and the kind and id of the entity."""
+
+
 @dataclass(frozen=True, slots=True)
 class SeriesLabels:
     """Row `rows[i]` counts in series `series[i]`; a row appears once per series it counts in
-    (more than once only for TenantTagSet). `always`: list every series, even empty ones."""
+    (more than once only for TenantTagSet). `always`: list every series, even empty ones.
+    `keys[j]` is what stands behind series `names[j]`."""
 
     rows: npt.NDArray[np.intp]
     series: npt.NDArray[np.intp]
     names: tuple[str, ...]
     always: bool
+    keys: tuple[SeriesKey, ...]
 
 
 def name_order(name: str) -> tuple[str, str]:
@@ -53,7 +60,10 @@ def series_labels(
     count = len(project_ids)
     split = query.split
     if split is Split.None_ or (split is Split.EnvironmentGroup and not environment_groups):
-        return SeriesLabels(np.arange(count), np.zeros(count, dtype=np.intp), (ALL,), True)
+        every = np.arange(count)
+        return SeriesLabels(
+            every, np.zeros(count, dtype=np.intp), (ALL,), True, (SeriesKey(SeriesKind.ALL),)
+        )
     if split is Split.EnvironmentGroup:
         names = tuple(name for name, _ in environment_groups)
         owner = {
@@ -61,46 +71,54 @@ def series_labels(
             for index, (_, environments) in reversed(list(enumerate(environment_groups)))
             for environment in environments
         }
-        return _labelled(environment_ids, lambda e: [names[owner[e]]], names)
-    if split is Split.Project:
-        return _by_name(project_ids, lambda p: [_project_name(catalogue, p)])
-    if split is Split.ProjectGroup:
-
-        def group_name(project: int) -> list[str]:
-            info = catalogue.projects.get(project)
-            group = catalogue.project_groups.get(info.project_group_id) if info else None
-            if group is not None:
-                return [group.name]
-            return [format_id(Kind.PROJECT_GROUP, info.project_group_id) if info else "?"]
-
-        return _by_name(project_ids, group_name)
-    if split is Split.Environment:
-        return _by_name(
+        keys = tuple(SeriesKey(SeriesKind.ENVIRONMENT_GROUP, (name,)) for name in names)
+        return _labelled(
             environment_ids,
-            lambda e: [
-                info.name
-                if (info := catalogue.environments.get(e))
-                else format_id(Kind.ENVIRONMENT, e)
-            ],
+            lambda e: [(names[owner[e]], SeriesKind.ENVIRONMENT_GROUP, names[owner[e]])],
+            names,
+            keys,
         )
+    if split is Split.Project:
+        return _by_name(project_ids, lambda p: [_project_member(catalogue, p)])
+    if split is Split.ProjectGroup:
+        return _by_name(project_ids, lambda p: [_group_member(catalogue, p)])
+    if split is Split.Environment:
+        return _by_name(environment_ids, lambda e: [_environment_member(catalogue, e)])
     if split is Split.Tenant:
-        return _by_name(tenant_ids, lambda t: [_tenant_name(catalogue, t)])
-    return _by_name(tenant_ids, _tag_names(query, catalogue))
+        return _by_name(tenant_ids, lambda t: [_tenant_member(catalogue, t)])
+    return _by_name(tenant_ids, _tag_members(query, catalogue))
 
 
-def _project_name(catalogue: SpaceCatalogue, project: int) -> str:
+def _project_member(catalogue: SpaceCatalogue, project: int) -> Member:
     info = catalogue.projects.get(project)
-    return info.name if info else format_id(Kind.PROJECT, project)
+    id_ = format_id(Kind.PROJECT, project)
+    return (info.name if info else id_, SeriesKind.PROJECT, id_)
 
 
-def _tenant_name(catalogue: SpaceCatalogue, tenant: int) -> str:
+def _group_member(catalogue: SpaceCatalogue, project: int) -> Member:
+    info = catalogue.projects.get(project)
+    if info is None:
+        return ("?", SeriesKind.PROJECT_GROUP, None)
+    group = catalogue.project_groups.get(info.project_group_id)
+    id_ = format_id(Kind.PROJECT_GROUP, info.project_group_id)
+    return (group.name if group else id_, SeriesKind.PROJECT_GROUP, id_)
+
+
+def _environment_member(catalogue: SpaceCatalogue, environment: int) -> Member:
+    info = catalogue.environments.get(environment)
+    id_ = format_id(Kind.ENVIRONMENT, environment)
+    return (info.name if info else id_, SeriesKind.ENVIRONMENT, id_)
+
+
+def _tenant_member(catalogue: SpaceCatalogue, tenant: int) -> Member:
     if tenant == NO_TENANT:
-        return UNTENANTED
+        return (UNTENANTED, SeriesKind.UNTENANTED, None)
     info = catalogue.tenants.get(tenant)
-    return info.name if info else format_id(Kind.TENANT, tenant)
+    id_ = format_id(Kind.TENANT, tenant)
+    return (info.name if info else id_, SeriesKind.TENANT, id_)
 
 
-def _tag_names(query: MetricsQuery, catalogue: SpaceCatalogue) -> Callable[[int], list[str]]:
+def _tag_members(query: MetricsQuery, catalogue: SpaceCatalogue) -> Callable[[int], list[Member]]:
     tag_set = catalogue.tag_sets.get(query.tenant_tag_set_id or 0)
     if tag_set is None:
         shown = (
@@ -110,46 +128,68 @@ def _tag_names(query: MetricsQuery, catalogue: SpaceCatalogue) -> Callable[[int]
         )
         space = format_id(Kind.SPACE, catalogue.space_id)
         raise Invalid(
-            [f"The tenantTagSetId {shown!r} is not a tag set in {space}."]
+            [
+                Problem(
+                    Rule.NOT_IN_SPACE,
+                    (Field.TENANT_TAG_SET_ID,),
+                    shown,
+                    kind=Kind.TAG_SET,
+                    space=space,
+                )
+            ]
             if shown
-            else ["The tenantTagSetId is required when split is 'TenantTagSet'."]
+            else [tag_set_required()]
         )
     names = {tag.canonical_name: tag.name for tag in tag_set.tags}
+    untagged: Member = (UNTAGGED, SeriesKind.UNTAGGED, format_id(Kind.TAG_SET, tag_set.id))
 
-    def tags_of(tenant: int) -> list[str]:
+    def tags_of(tenant: int) -> list[Member]:
         if tenant == NO_TENANT:
-            return [UNTENANTED]
+            return [(UNTENANTED, SeriesKind.UNTENANTED, None)]
         info = catalogue.tenants.get(tenant)
-        found = list(
-            dict.fromkeys(names[tag] for tag in (info.tags if info else ()) if tag in names)
-        )
-        return found or [UNTAGGED]
+        found: list[Member] = [
+            (names[tag], SeriesKind.TAG, tag)
+            for tag in dict.fromkeys(info.tags if info else ())
+            if tag in names
+        ]
+        return found or [untagged]
 
     return tags_of
 
 
-def _by_name(keys: Ints, names_of: Callable[[int], list[str]]) -> SeriesLabels:
+def _by_name(keys: Ints, members_of: Callable[[int], list[Member]]) -> SeriesLabels:
+    """Series named by what each distinct key counts in, ordered by `name_order`; a series'
+    key gathers every entity of its name."""
     unique = np.unique(keys)
-    every = sorted({name for key in unique.tolist() for name in names_of(key)}, key=name_order)
-    return _labelled(keys, names_of, tuple(every), unique)
+    gathered: dict[str, tuple[SeriesKind, dict[str, None]]] = {}
+    members = {key: members_of(key) for key in unique.tolist()}
+    for listed in members.values():
+        for name, kind, id_ in listed:
+            ids = gathered.setdefault(name, (kind, {}))[1]
+            if id_ is not None:
+                ids[id_] = None
+    names = tuple(sorted(gathered, key=name_order))
+    series_keys = tuple(SeriesKey(gathered[name][0], tuple(gathered[name][1])) for name in names)
+    return _labelled(keys, lambda key: members[key], names, series_keys, unique)
 
 
 def _labelled(
     keys: Ints,
-    names_of: Callable[[int], list[str]],
+    members_of: Callable[[int], list[Member]],
     names: tuple[str, ...],
+    series_keys: tuple[SeriesKey, ...],
     unique: Ints | None = None,
 ) -> SeriesLabels:
     """Labels from each distinct key's series names: one lookup per key, not per row."""
     if unique is None:
         unique = np.unique(keys)
     position = {name: index for index, name in enumerate(names)}
-    per_key = [[position[name] for name in names_of(key)] for key in unique.tolist()]
+    per_key = [[position[name] for name, _, _ in members_of(key)] for key in unique.tolist()]
     inverse = np.searchsorted(unique, keys)
     lengths = np.array([len(labels) for labels in per_key], dtype=np.intp)
     flat = np.array([label for labels in per_key for label in labels], dtype=np.intp)
     if (lengths == 1).all():
-        return SeriesLabels(np.arange(len(keys)), flat[inverse], names, False)
+        return SeriesLabels(np.arange(len(keys)), flat[inverse], names, False, series_keys)
     # A row whose key has n labels is repeated n times, once per label.
     repeats = lengths[inverse]
     rows = np.repeat(np.arange(len(keys)), repeats)
@@ -157,4 +197,4 @@ def _labelled(
     run_start = np.repeat(np.cumsum(repeats) - repeats, repeats)
     within = np.arange(len(rows)) - run_start
     series = flat[np.repeat(first[inverse], repeats) + within]
-    return SeriesLabels(rows, series, names, False)
+    return SeriesLabels(rows, series, names, False, series_keys)

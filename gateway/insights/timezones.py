@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tzlocal import windows_tz
 
 from gateway.insights.errors import Invalid
+from gateway.insights.problems import Field, Problem, Rule
 
 _WINDOWS_TO_IANA: dict[str, str] = dict(windows_tz.win_tz)
 _IANA_TO_WINDOWS: dict[str, str] = dict(windows_tz.tz_win)
@@ -21,14 +22,15 @@ _UTC = "UTC"
 @lru_cache(maxsize=512)
 def resolve_time_zone(name: str) -> ZoneInfo:
     """The zone of a Windows or IANA name; raises `Invalid` naming the value when unknown."""
+    unknown = Problem(Rule.UNKNOWN_TIME_ZONE, (Field.TIME_ZONE,), name)
     if not isinstance(name, str) or not name.strip():
-        raise Invalid([f"TimeZone {name!r} is not a Windows or IANA time zone name."])
+        raise Invalid([unknown])
     key = _WINDOWS_TO_IANA.get(name, name)
     try:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         # ValueError: keys like "../x" or absolute paths, which ZoneInfo refuses outright.
-        raise Invalid([f"TimeZone {name!r} is not a Windows or IANA time zone name."]) from None
+        raise Invalid([unknown]) from None
 
 
 def windows_name(name: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from gateway.insights.catalogue import SpaceCatalogue
 from gateway.insights.errors import Invalid
 from gateway.insights.ids import Kind, format_id, parse_id
+from gateway.insights.problems import Field, Path, Problem, Rule
 from gateway.insights.report import ReportDraft, TenantMode
 from gateway.insights.timezones import resolve_time_zone
 
@@ -30,105 +31,119 @@ def validate_report(
     one of three; `TimeZone` a Windows or IANA name; `SpaceId` (and `Id` on update) equal to
     the path's. An empty `SpaceId` or absent `Id` is taken as the path's.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     space = format_id(Kind.SPACE, catalogue.space_id)
 
     if draft.space_id and draft.space_id != path_space_id:
         problems.append(
-            f"The SpaceId {draft.space_id!r} does not match the space in the path, "
-            f"{path_space_id!r}."
+            Problem(Rule.SPACE_MISMATCH, (Field.SPACE_ID,), draft.space_id, other=path_space_id)
         )
     if path_report_id is not None and body_report_id and body_report_id != path_report_id:
         problems.append(
-            f"The Id {body_report_id!r} does not match the report in the path, {path_report_id!r}."
+            Problem(Rule.ID_MISMATCH, (Field.ID,), body_report_id, other=path_report_id)
         )
 
     name = draft.name if isinstance(draft.name, str) else ""
     if not name.strip():
-        problems.append("The Name is required.")
+        problems.append(Problem(Rule.REQUIRED, (Field.NAME,)))
     elif len(name) > MAX_NAME_LENGTH:
-        problems.append(
-            f"The Name {name[:40]!r}... is {len(name)} characters long; "
-            f"the limit is {MAX_NAME_LENGTH}."
-        )
+        problems.append(Problem(Rule.TOO_LONG, (Field.NAME,), name, limit=MAX_NAME_LENGTH))
     elif name.casefold() in {taken.casefold() for taken in taken_names}:
-        problems.append(f"The Name {name!r} is already used by another report in {space}.")
+        problems.append(Problem(Rule.NAME_TAKEN, (Field.NAME,), name, space=space))
 
     problems += _unknown_ids(
-        "ProjectGroupIds",
+        Field.PROJECT_GROUP_IDS,
         Kind.PROJECT_GROUP,
         draft.project_group_ids,
         catalogue.project_groups,
-        "project group",
         space,
     )
     problems += _unknown_ids(
-        "ProjectIds", Kind.PROJECT, draft.project_ids, catalogue.projects, "project", space
+        Field.PROJECT_IDS, Kind.PROJECT, draft.project_ids, catalogue.projects, space
     )
     problems += _unknown_ids(
-        "TenantIds", Kind.TENANT, draft.tenant_ids, catalogue.tenants, "tenant", space
+        Field.TENANT_IDS, Kind.TENANT, draft.tenant_ids, catalogue.tenants, space
     )
     tags = catalogue.tag_index()
     problems += [
-        f"The TenantTags entry {tag!r} is not a tag in {space} (tags are written 'Tag Set/Tag')."
-        for tag in draft.tenant_tags
+        Problem(Rule.UNKNOWN_TAG, (Field.TENANT_TAGS, index), tag, space=space)
+        for index, tag in enumerate(draft.tenant_tags)
         if tag not in tags
     ]
     problems += _environment_group_problems(draft, catalogue, space)
 
     if draft.tenant_mode not in {mode.value for mode in TenantMode}:
-        allowed = ", ".join(f"'{mode.value}'" for mode in TenantMode)
         problems.append(
-            f"The TenantMode {draft.tenant_mode!r} is not valid; it should be one of {allowed}."
+            Problem(
+                Rule.NOT_ONE_OF, (Field.TENANT_MODE,), draft.tenant_mode, choices=tuple(TenantMode)
+            )
         )
     try:
         resolve_time_zone(draft.time_zone)
     except Invalid as error:
-        problems += error.problems
+        problems += error.details
     if problems:
         raise Invalid(problems)
 
 
+def _first_indexes(texts: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Each distinct text with the index it first appears at: a repeated text is one problem."""
+    first: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        first.setdefault(text, index)
+    return [(index, text) for text, index in first.items()]
+
+
 def _unknown_ids(
-    field: str,
+    field: Field,
     kind: Kind,
     texts: tuple[str, ...],
     known: Mapping[int, object],
-    noun: str,
     space: str,
-) -> list[str]:
+) -> list[Problem]:
     problems = []
-    for text in dict.fromkeys(texts):
+    for index, text in _first_indexes(texts):
         number = parse_id(kind, text)
         if number is None or number not in known:
-            problems.append(f"The {field} entry {text!r} is not a {noun} in {space}.")
+            problems.append(
+                Problem(Rule.NOT_IN_SPACE, (field, index), text, kind=kind, space=space)
+            )
     return problems
 
 
 def _environment_group_problems(
     draft: ReportDraft, catalogue: SpaceCatalogue, space: str
-) -> list[str]:
-    problems: list[str] = []
+) -> list[Problem]:
+    problems: list[Problem] = []
     seen_names: set[str] = set()
     owner: dict[str, str] = {}
-    for group in draft.environment_groups:
+    for position, group in enumerate(draft.environment_groups):
+        at: Path = (Field.ENVIRONMENT_GROUPS, position)
         name = group.name if isinstance(group.name, str) else ""
         if not name.strip():
-            problems.append("Every EnvironmentGroups entry needs a Name.")
+            problems.append(Problem(Rule.GROUP_NAME_REQUIRED, (*at, Field.NAME)))
         elif name.casefold() in seen_names:
-            problems.append(f"The environment group name {name!r} is used more than once.")
+            problems.append(Problem(Rule.GROUP_NAME_REPEATED, (*at, Field.NAME), name))
         seen_names.add(name.casefold())
-        for text in dict.fromkeys(group.environments):
+        for index, text in _first_indexes(group.environments):
+            where = (*at, Field.ENVIRONMENTS, index)
             number = parse_id(Kind.ENVIRONMENT, text)
             if number is None or number not in catalogue.environments:
                 problems.append(
-                    f"The environment {text!r} of environment group {name!r} "
-                    f"is not an environment in {space}."
+                    Problem(
+                        Rule.NOT_IN_SPACE,
+                        where,
+                        text,
+                        kind=Kind.ENVIRONMENT,
+                        space=space,
+                        group=name,
+                    )
                 )
             elif text in owner and owner[text] != name:
                 problems.append(
-                    f"The environment {text!r} is in environment groups {owner[text]!r} and "
-                    f"{name!r}; an environment can be in one group only."
+                    Problem(
+                        Rule.ENVIRONMENT_IN_TWO_GROUPS, where, text, other=owner[text], group=name
+                    )
                 )
             else:
                 owner.setdefault(text, name)

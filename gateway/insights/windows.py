@@ -16,7 +16,8 @@ import numpy.typing as npt
 
 from gateway.insights.errors import Invalid
 from gateway.insights.metrics import Granularity, MetricsQuery
-from gateway.insights.ticks import datetime_from_ticks, format_timestamp, ticks_from_datetime
+from gateway.insights.problems import Field, Problem, Rule
+from gateway.insights.ticks import datetime_from_ticks, ticks_from_datetime
 
 MAX_INTERVALS = 10_000
 """More intervals than this (27 years of days) is refused rather than computed."""
@@ -78,12 +79,7 @@ class Window:
 def intervals_between(start: int, end: int, granularity: Granularity, zone: ZoneInfo) -> Window:
     """Every interval from the one holding `start` to the one holding `end`, oldest first."""
     if start > end:
-        raise Invalid(
-            [
-                f"The window starts at {format_timestamp(start)}, after its end, "
-                f"{format_timestamp(end)}."
-            ]
-        )
+        raise Invalid([Problem(Rule.WINDOW_REVERSED, (Field.FROM,), start, other=end)])
     day = interval_start(local_date(start, zone), granularity)
     last = local_date(end, zone)
     starts: list[date] = []
@@ -92,8 +88,14 @@ def intervals_between(start: int, end: int, granularity: Granularity, zone: Zone
         if len(starts) > MAX_INTERVALS:
             raise Invalid(
                 [
-                    f"The window from {format_timestamp(start)} to {format_timestamp(end)} "
-                    f"holds more than {MAX_INTERVALS} {granularity.value.lower()} intervals."
+                    Problem(
+                        Rule.TOO_MANY_INTERVALS,
+                        (Field.FROM,),
+                        start,
+                        other=end,
+                        limit=MAX_INTERVALS,
+                        choices=(granularity,),
+                    )
                 ]
             )
         day = next_interval(day, granularity)

@@ -27,6 +27,8 @@ from gateway.insights.metrics import (
     Metrics,
     MetricsQuery,
     Series,
+    SeriesKey,
+    SeriesKind,
     Split,
 )
 from gateway.insights.report import Report, TenantMode
@@ -102,32 +104,47 @@ def _first_day(day: date, granularity: Granularity) -> date:
     return day
 
 
-def _series_names(
+def _series_members(
     row: Row, report: Report, catalogue: SpaceCatalogue, query: MetricsQuery
-) -> list[str]:
+) -> list[tuple[str, SeriesKind, str | None]]:
+    """The series a row counts in: each one's name, and the kind and id of the entity."""
     split = query.split
     if split is Split.None_ or (split is Split.EnvironmentGroup and not report.environment_groups):
-        return ["All"]
+        return [("All", SeriesKind.ALL, None)]
     if split is Split.Project:
-        return [catalogue.projects[row.project_id].name]
+        name = catalogue.projects[row.project_id].name
+        return [(name, SeriesKind.PROJECT, f"Projects-{row.project_id}")]
     if split is Split.ProjectGroup:
         group = catalogue.projects[row.project_id].project_group_id
-        return [catalogue.project_groups[group].name]
+        name = catalogue.project_groups[group].name
+        return [(name, SeriesKind.PROJECT_GROUP, f"ProjectGroups-{group}")]
     if split is Split.Environment:
-        return [catalogue.environments[row.environment_id].name]
+        name = catalogue.environments[row.environment_id].name
+        return [(name, SeriesKind.ENVIRONMENT, f"Environments-{row.environment_id}")]
     if split is Split.EnvironmentGroup:
         for group in report.environment_groups:
             if row.environment_id in {_number(e) for e in group.environments}:
-                return [group.name]
+                return [(group.name, SeriesKind.ENVIRONMENT_GROUP, group.name)]
         return []
     if row.tenant_id is None:
-        return ["Untenanted"]
+        return [("Untenanted", SeriesKind.UNTENANTED, None)]
     tenant = catalogue.tenants[row.tenant_id]
     if split is Split.Tenant:
-        return [tenant.name]
+        return [(tenant.name, SeriesKind.TENANT, f"Tenants-{row.tenant_id}")]
     tag_set = catalogue.tag_sets[query.tenant_tag_set_id or 0]
-    names = [tag.name for tag in tag_set.tags if tag.canonical_name in tenant.tags]
-    return sorted(set(names)) or ["Untagged"]
+    tags = sorted(
+        (tag.name, SeriesKind.TAG, tag.canonical_name)
+        for tag in tag_set.tags
+        if tag.canonical_name in tenant.tags
+    )
+    return tags or [("Untagged", SeriesKind.UNTAGGED, f"TagSets-{tag_set.id}")]
+
+
+def _series_key(members: set[tuple[SeriesKind, str | None]]) -> SeriesKey:
+    kinds = {kind for kind, _ in members}
+    assert len(kinds) == 1
+    ids = sorted((id_ for _, id_ in members if id_ is not None), key=lambda i: (len(i), i))
+    return SeriesKey(kinds.pop(), tuple(ids))
 
 
 def _round_seconds(ticks: float) -> int:
@@ -161,7 +178,7 @@ def _counts(values: list[int]) -> CountStats:
     )
 
 
-def _interval(start: date, rows: list[Row]) -> Interval:
+def _interval(start: date, bounds: tuple[int, int], rows: list[Row]) -> Interval:
     good = [r for r in rows if r.outcome is Outcome.SUCCESSFUL]
     failure = sum(r.outcome is Outcome.FAILED for r in rows)
     guided = sum(r.outcome is Outcome.SUCCESS_WITH_GUIDED_FAILURE for r in rows)
@@ -182,6 +199,8 @@ def _interval(start: date, rows: list[Row]) -> Interval:
         time_since_previous_deployment=_durations(_set(good, "time_since_previous_success")),
         time_to_recovery=_durations(_set(good, "time_to_recovery")),
         deployments_until_recovery=_counts(_set(good, "deployments_until_recovery")),
+        first=bounds[0],
+        last=bounds[1],
     )
 
 
@@ -220,8 +239,15 @@ def reference_metrics(
         step = {Granularity.Daily: 1, Granularity.Weekly: 7, Granularity.Monthly: 32}
         day = _first_day(day + timedelta(days=step[query.granularity]), query.granularity)
 
+    # Each interval from its local midnight (the window's start for the first) to the instant
+    # before the next one's (the window's end for the last).
+    midnights = [ticks_from_datetime(datetime(s.year, s.month, s.day, tzinfo=zone)) for s in starts]
+    bounds = {
+        s: (max(midnight, start), min(following - 1, end))
+        for s, midnight, following in zip(starts, midnights, [*midnights[1:], end + 1], strict=True)
+    }
     grouped: dict[tuple[str, date], list[Row]] = defaultdict(list)
-    seen: set[str] = set()
+    seen: dict[str, set[tuple[SeriesKind, str | None]]] = defaultdict(set)
     for row in rows:
         if row.outcome is Outcome.NOT_COUNTED or not start <= row.completed <= end:
             continue
@@ -229,21 +255,26 @@ def reference_metrics(
             continue
         local = datetime_from_ticks(row.completed).astimezone(zone).date()
         interval = max(s for s in starts if s <= local)
-        for name in _series_names(row, report, catalogue, query):
+        for name, kind, id_ in _series_members(row, report, catalogue, query):
             grouped[name, interval].append(row)
-            seen.add(name)
+            seen[name].add((kind, id_))
 
     if query.split is Split.None_ or (
         query.split is Split.EnvironmentGroup and not report.environment_groups
     ):
         names = ["All"]
+        seen = {"All": {(SeriesKind.ALL, None)}}
     elif query.split is Split.EnvironmentGroup:
         names = [g.name for g in report.environment_groups if g.name in seen]
     else:
         names = sorted(seen, key=lambda name: (name.casefold(), name))
     return Metrics(
         tuple(
-            Series(name, tuple(_interval(s, grouped.get((name, s), [])) for s in starts))
+            Series(
+                name,
+                tuple(_interval(s, bounds[s], grouped.get((name, s), [])) for s in starts),
+                _series_key(seen[name]),
+            )
             for name in names
         )
     )

@@ -12,6 +12,7 @@ from gateway.insights.metrics import (
     TimeRange,
     parse_metrics_query,
 )
+from gateway.insights.problems import Field
 
 
 @pytest.mark.parametrize(
@@ -75,6 +76,6 @@ def test_tenant_tag_set_split_needs_a_tag_set(tag_set: str | None, problem: str)
 
 
 def test_enum_parse_names_parameter() -> None:
-    assert Split.parse("environmentgroup", parameter="split") is Split.EnvironmentGroup
+    assert Split.parse("environmentgroup", parameter=Field.SPLIT) is Split.EnvironmentGroup
     with pytest.raises(Invalid, match="granularity 'Yearly'"):
-        Granularity.parse("Yearly", parameter="granularity")
+        Granularity.parse("Yearly", parameter=Field.GRANULARITY)

@@ -1,0 +1,191 @@
+"""Problems with a client's input, structured: the rule broken, where (property and index), the
+values. Each server words them in its own names through a `Naming`; `OCTOPUS` is REST's.
+
+The sentences are the same for every server; only property names and enum values change, so
+REST says `The TenantMode 'x' is not valid` where GraphQL says `The tenantMode 'x' ...`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import Protocol
+
+from gateway.insights.ids import Kind
+from gateway.insights.ticks import format_timestamp
+
+
+class Field(StrEnum):
+    """A property a client sets, by the core's (Octopus's) name."""
+
+    SPACE_ID = "SpaceId"
+    ID = "Id"
+    NAME = "Name"
+    PROJECT_GROUP_IDS = "ProjectGroupIds"
+    PROJECT_IDS = "ProjectIds"
+    TENANT_IDS = "TenantIds"
+    TENANT_TAGS = "TenantTags"
+    TENANT_MODE = "TenantMode"
+    ENVIRONMENT_GROUPS = "EnvironmentGroups"
+    ENVIRONMENTS = "Environments"
+    """The environments of an environment group."""
+    TIME_ZONE = "TimeZone"
+    SPLIT = "split"
+    TENANT_TAG_SET_ID = "tenantTagSetId"
+    TIME_RANGE = "timeRange"
+    GRANULARITY = "granularity"
+    FROM = "from"
+    TO = "to"
+    FILTER_PROJECT_IDS = "projectIds"
+    """The gateway's filters, which narrow a report's scope."""
+    FILTER_ENVIRONMENT_IDS = "environmentIds"
+    FILTER_TENANT_IDS = "tenantIds"
+
+
+Path = tuple[Field | int, ...]
+"""Where a problem is: properties and list indexes, like (ENVIRONMENT_GROUPS, 2, NAME)."""
+
+
+class Rule(StrEnum):
+    SPACE_MISMATCH = "space-mismatch"
+    ID_MISMATCH = "id-mismatch"
+    REQUIRED = "required"
+    TOO_LONG = "too-long"
+    NAME_TAKEN = "name-taken"
+    NOT_IN_SPACE = "not-in-space"
+    MALFORMED_ID = "malformed-id"
+    UNKNOWN_TAG = "unknown-tag"
+    GROUP_NAME_REQUIRED = "group-name-required"
+    GROUP_NAME_REPEATED = "group-name-repeated"
+    ENVIRONMENT_IN_TWO_GROUPS = "environment-in-two-groups"
+    NOT_ONE_OF = "not-one-of"
+    UNKNOWN_TIME_ZONE = "unknown-time-zone"
+    TAG_SET_REQUIRED = "tag-set-required"
+    WINDOW_REVERSED = "window-reversed"
+    TOO_MANY_INTERVALS = "too-many-intervals"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One broken rule. `value` is what the client sent at `path`; the other fields are what
+    the rule's sentence names (see `describe`)."""
+
+    rule: Rule
+    path: Path
+    value: object = None
+    other: object = None
+    """A second value: the path's id, the other environment group, the window's end."""
+    space: str | None = None
+    kind: Kind | None = None
+    limit: int | None = None
+    choices: tuple[Enum, ...] = ()
+    group: str | None = None
+    """The environment group the path is in."""
+
+    @property
+    def field(self) -> Field:
+        """The last property of the path."""
+        return next(step for step in reversed(self.path) if isinstance(step, Field))
+
+
+class Naming(Protocol):
+    """How one server names properties and enum values in its messages."""
+
+    def field(self, field: Field) -> str: ...
+
+    def choice(self, member: Enum) -> str: ...
+
+
+class OctopusNaming:
+    """REST's names: Octopus's property names, enum values quoted as Octopus spells them."""
+
+    def field(self, field: Field) -> str:
+        return field.value
+
+    def choice(self, member: Enum) -> str:
+        return repr(member.value)
+
+
+OCTOPUS: Naming = OctopusNaming()
+
+_NOUNS = {
+    Kind.PROJECT_GROUP: "project group",
+    Kind.PROJECT: "project",
+    Kind.ENVIRONMENT: "environment",
+    Kind.TENANT: "tenant",
+    Kind.TAG_SET: "tag set",
+}
+
+
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _instant(ticks: object) -> str:
+    assert isinstance(ticks, int)
+    return format_timestamp(ticks)
+
+
+def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
+    """The problem as a sentence in a server's names."""
+    name = naming.field(problem.field)
+    value = problem.value
+    # A list entry reads "The ProjectIds entry 'x'", a single value "The tenantTagSetId 'x'".
+    subject = f"The {name}{' entry' if isinstance(problem.path[-1], int) else ''} {value!r}"
+    noun = _NOUNS[problem.kind] if problem.kind is not None else "value"
+    match problem.rule:
+        case Rule.SPACE_MISMATCH:
+            return f"{subject} does not match the space in the path, {problem.other!r}."
+        case Rule.ID_MISMATCH:
+            return f"{subject} does not match the report in the path, {problem.other!r}."
+        case Rule.REQUIRED:
+            return f"The {name} is required."
+        case Rule.TOO_LONG:
+            text = str(value)
+            return (
+                f"The {name} {text[:40]!r}... is {len(text)} characters long; "
+                f"the limit is {problem.limit}."
+            )
+        case Rule.NAME_TAKEN:
+            return f"{subject} is already used by another report in {problem.space}."
+        case Rule.NOT_IN_SPACE if problem.group is not None:
+            return (
+                f"The environment {value!r} of environment group {problem.group!r} "
+                f"is not an environment in {problem.space}."
+            )
+        case Rule.NOT_IN_SPACE:
+            return f"{subject} is not {_article(noun)} in {problem.space}."
+        case Rule.MALFORMED_ID:
+            example = f"{problem.kind.value}-1" if problem.kind is not None else "Kind-1"
+            return f"{subject} is not {_article(noun)} id (like {example!r})."
+        case Rule.UNKNOWN_TAG:
+            return f"{subject} is not a tag in {problem.space} (tags are written 'Tag Set/Tag')."
+        case Rule.GROUP_NAME_REQUIRED:
+            groups = naming.field(Field.ENVIRONMENT_GROUPS)
+            return f"Every {groups} entry needs a {name}."
+        case Rule.GROUP_NAME_REPEATED:
+            return f"The environment group name {value!r} is used more than once."
+        case Rule.ENVIRONMENT_IN_TWO_GROUPS:
+            return (
+                f"The environment {value!r} is in environment groups {problem.other!r} and "
+                f"{problem.group!r}; an environment can be in one group only."
+            )
+        case Rule.NOT_ONE_OF:
+            allowed = ", ".join(naming.choice(member) for member in problem.choices)
+            return f"{subject} is not valid; it should be one of {allowed}."
+        case Rule.UNKNOWN_TIME_ZONE:
+            return f"{name} {value!r} is not a Windows or IANA time zone name."
+        case Rule.TAG_SET_REQUIRED:
+            split = naming.field(Field.SPLIT)
+            return f"The {name} is required when {split} is {naming.choice(problem.choices[0])}."
+        case Rule.WINDOW_REVERSED:
+            start, end = _instant(value), _instant(problem.other)
+            return f"The window starts at {start}, after its end, {end}."
+        case Rule.TOO_MANY_INTERVALS:
+            start, end = _instant(value), _instant(problem.other)
+            length = str(problem.choices[0].value).lower()
+            return (
+                f"The window from {start} to {end} holds more than {problem.limit} "
+                f"{length} intervals."
+            )
+    raise AssertionError(problem.rule)  # pragma: no cover - every rule is worded above
