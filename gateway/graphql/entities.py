@@ -11,8 +11,16 @@ from gateway.insights.ids import Kind, format_id
 from gateway.store import models
 
 
+@strawberry.interface(
+    description="Anything with an Octopus id (`Projects-1`): the id's prefix names its kind, so "
+    "ids are unique across kinds and `node(id:)` fetches any of them."
+)
+class Node:
+    id: strawberry.ID = strawberry.field(description="The Octopus id, like Projects-1.")
+
+
 @strawberry.type(description="A group of projects.")
-class ProjectGroup:
+class ProjectGroup(Node):
     number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like ProjectGroups-1.")
     name: str = strawberry.field(description="The group's name.")
@@ -30,7 +38,7 @@ class ProjectGroup:
 
 
 @strawberry.type(description="A project: what is deployed.")
-class Project:
+class Project(Node):
     number: strawberry.Private[int]
     group_number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like Projects-1.")
@@ -58,7 +66,7 @@ class Project:
 
 
 @strawberry.type(description="A channel of a project: a line of releases (a stream per channel).")
-class Channel:
+class Channel(Node):
     number: strawberry.Private[int]
     project_number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like Channels-1.")
@@ -85,7 +93,7 @@ class Channel:
 
 
 @strawberry.type(description="An environment deployments go to, like Production.")
-class Environment:
+class Environment(Node):
     number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like Environments-1.")
     name: str = strawberry.field(description="The environment's name.")
@@ -104,7 +112,7 @@ class Environment:
 
 
 @strawberry.type(description="A tenant: a customer or site that receives its own deployments.")
-class Tenant:
+class Tenant(Node):
     number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like Tenants-1.")
     name: str = strawberry.field(description="The tenant's name.")
@@ -130,7 +138,7 @@ class Tag:
 
 
 @strawberry.type(description="A set of tenant tags, like Location.")
-class TagSet:
+class TagSet(Node):
     number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like TagSets-1.")
     name: str = strawberry.field(description="The tag set's name.")
@@ -146,7 +154,7 @@ class TagSet:
 
 
 @strawberry.type(description="A release: a version of a project, created on a channel.")
-class Release:
+class Release(Node):
     project_number: strawberry.Private[int]
     channel_number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like Releases-1.")

@@ -74,6 +74,9 @@ class Outcome(Enum):
     def of(cls, state: CoreTaskState, had_guided_failure: bool) -> Outcome:
         return _OUTCOMES[outcome_of(state, had_guided_failure)]
 
+    def to_core(self) -> CoreOutcome:
+        return next(core for core, outcome in _OUTCOMES.items() if outcome is self)
+
 
 _OUTCOMES = {
     CoreOutcome.SUCCESSFUL: Outcome.SUCCESSFUL,
@@ -145,3 +148,50 @@ class Granularity(Enum):
 
     def to_core(self) -> core_metrics.Granularity:
         return core_metrics.Granularity(text(self))
+
+
+@strawberry.enum(description="What stands behind a series: its kind of entity.")
+class SeriesKind(Enum):
+    ALL = strawberry.enum_value(
+        core_metrics.SeriesKind.ALL.value, description='The "All" series (no split).'
+    )
+    PROJECT = strawberry.enum_value(core_metrics.SeriesKind.PROJECT.value, description="A project.")
+    PROJECT_GROUP = strawberry.enum_value(
+        core_metrics.SeriesKind.PROJECT_GROUP.value, description="A project group."
+    )
+    ENVIRONMENT = strawberry.enum_value(
+        core_metrics.SeriesKind.ENVIRONMENT.value, description="An environment."
+    )
+    ENVIRONMENT_GROUP = strawberry.enum_value(
+        core_metrics.SeriesKind.ENVIRONMENT_GROUP.value,
+        description="An environment group of the report; its id is the group's name.",
+    )
+    TENANT = strawberry.enum_value(core_metrics.SeriesKind.TENANT.value, description="A tenant.")
+    UNTENANTED = strawberry.enum_value(
+        core_metrics.SeriesKind.UNTENANTED.value, description="Untenanted deployments."
+    )
+    TAG = strawberry.enum_value(
+        core_metrics.SeriesKind.TAG.value,
+        description="A tenant tag; its id is the canonical name, like Location/Europe.",
+    )
+    UNTAGGED = strawberry.enum_value(
+        core_metrics.SeriesKind.UNTAGGED.value,
+        description="Tenants with no tag of a tag set; its id is the tag set's id.",
+    )
+
+    def to_core(self) -> core_metrics.SeriesKind:
+        return core_metrics.SeriesKind(text(self))
+
+
+@strawberry.enum(description="The order metric series are listed in.")
+class SeriesOrder(Enum):
+    NAME = strawberry.enum_value(
+        "Name",
+        description="By name (ignoring case), environment groups in the report's order: "
+        "the order of Octopus's REST API.",
+    )
+    LIFECYCLE = strawberry.enum_value(
+        "Lifecycle",
+        description="Environments by their sort order, the order Octopus's UI uses (environment "
+        "groups by their first environment's); other splits by name.",
+    )

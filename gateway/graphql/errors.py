@@ -1,8 +1,8 @@
 """How failures reach a GraphQL client.
 
 - Syntax and validation errors (and limits) come from graphql-core: sent as they are.
-- Bad arguments found while resolving (`bad_input`, `not_found`): `GraphQLError`s with a `code`
-  extension (and `problems` for bad input), sent as they are.
+- Bad arguments found while resolving (`problems.bad_input`): `GraphQLError`s with a `code`
+  extension and `problems` (each `{field, message}`), sent as they are.
 - Anything else raised by a resolver is unexpected: logged with its traceback by Strawberry and
   sent as "Unexpected error." (`MaskErrors` with `should_mask`).
 Mutations answer expected failures with union result types instead (see `mutations.py`).
@@ -10,19 +10,9 @@ Mutations answer expected failures with union result types instead (see `mutatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from graphql import GraphQLError
 
-from gateway.insights.ids import Kind, parse_id
-
-BAD_USER_INPUT = "BAD_USER_INPUT"
 NOT_FOUND = "NOT_FOUND"
-
-
-def bad_input(problems: Iterable[str]) -> GraphQLError:
-    listed = list(problems)
-    return GraphQLError(" ".join(listed), extensions={"code": BAD_USER_INPUT, "problems": listed})
 
 
 def not_found(message: str) -> GraphQLError:
@@ -36,20 +26,3 @@ def should_mask(error: GraphQLError) -> bool:
     return (
         error.path is not None and original is not None and not isinstance(original, GraphQLError)
     )
-
-
-def parse_ids(
-    kind: Kind, values: Iterable[str] | None, *, argument: str, problems: list[str]
-) -> frozenset[int] | None:
-    """The numbers of the ids in an argument (None when the argument is absent); each text that
-    is not an id of this kind adds a problem."""
-    if values is None:
-        return None
-    numbers: set[int] = set()
-    for value in values:
-        number = parse_id(kind, value)
-        if number is None:
-            problems.append(f"The {argument} value {value!r} is not an id like '{kind.value}-1'.")
-        else:
-            numbers.add(number)
-    return frozenset(numbers)

@@ -1,4 +1,4 @@
-"""Metric series of a report, in numbers a chart takes directly: seconds, fractions, dates."""
+"""The intervals of metric series, in numbers a chart takes directly: seconds, fractions, dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import strawberry
 
-from gateway.graphql.scalars import seconds
+from gateway.graphql.scalars import Timestamp, seconds
 from gateway.insights import metrics as core
 
 
@@ -110,10 +110,22 @@ class Interval:
     deployments_until_recovery: CountStats = strawberry.field(
         description="How many failed deployments each recovery took."
     )
+    first: Timestamp = strawberry.field(
+        name="from",
+        description="The interval's first instant: its local midnight, or the window's start. "
+        "Pass it and `to` to `deployments` for the deployments behind the interval.",
+    )
+    last: Timestamp = strawberry.field(
+        name="to",
+        description="The interval's last instant: just before the next interval, or the "
+        "window's end.",
+    )
 
     @classmethod
     def from_core(cls, interval: core.Interval) -> Interval:
         return cls(
+            first=Timestamp(interval.first),
+            last=Timestamp(interval.last),
             start=interval.start,
             successful_deployments=interval.successful_deployments,
             lead_time=DurationStats.from_core(interval.lead_time),
@@ -123,22 +135,4 @@ class Interval:
             ),
             time_to_recovery=DurationStats.from_core(interval.time_to_recovery),
             deployments_until_recovery=CountStats.from_core(interval.deployments_until_recovery),
-        )
-
-
-@strawberry.type(description="The intervals of one value of the split, oldest first.")
-class Series:
-    name: str = strawberry.field(
-        description='The split\'s value: "All" without a split, else a project, group, '
-        'environment, tenant or tag name, "Untenanted" or "Untagged".'
-    )
-    intervals: list[Interval] = strawberry.field(
-        description="Every interval of the window, empty ones included."
-    )
-
-    @classmethod
-    def from_core(cls, series: core.Series) -> Series:
-        return cls(
-            name=series.name,
-            intervals=[Interval.from_core(interval) for interval in series.intervals],
         )

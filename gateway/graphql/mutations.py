@@ -7,9 +7,11 @@ from typing import Annotated
 
 import strawberry
 
+from gateway.graphql.arguments import ReportId, SpaceId
 from gateway.graphql.context import Info
 from gateway.graphql.enums import TenantMode, text
-from gateway.graphql.types import Report, ReportId, SpaceId
+from gateway.graphql.problems import Problem
+from gateway.graphql.types import Report
 from gateway.insights import report as core
 from gateway.insights.errors import Invalid, NotFound
 from gateway.insights.ids import Kind, parse_id
@@ -72,13 +74,17 @@ class ReportInput:
 @strawberry.type(description="The input broke one or more rules; nothing was written.")
 class ValidationProblems:
     message: str = strawberry.field(description="A summary.")
-    problems: list[str] = strawberry.field(
-        description="Every problem, each a sentence naming the value."
+    problems: list[Problem] = strawberry.field(
+        description="Every problem: the input field it is about (`input.projectIds[0]`) and a "
+        "sentence naming the value."
     )
 
     @classmethod
     def from_core(cls, error: Invalid) -> ValidationProblems:
-        return cls(message="There was a problem with your request.", problems=list(error.problems))
+        return cls(
+            message="There was a problem with your request.",
+            problems=[Problem.from_core(problem, root="input") for problem in error.details],
+        )
 
 
 @strawberry.type(name="NotFound", description="The space or report does not exist.")

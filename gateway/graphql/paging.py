@@ -34,10 +34,7 @@ def decode_cursor(cursor: str) -> int:
         text = ""
     number = text.removeprefix(_PREFIX)
     if not text.startswith(_PREFIX) or not number.isdigit():
-        raise GraphQLError(
-            f"The cursor {cursor!r} is not one this server gave out.",
-            extensions={"code": "BAD_USER_INPUT"},
-        )
+        raise bad_page(f"The cursor {cursor!r} is not one this server gave out.")
     return int(number)
 
 
@@ -49,13 +46,14 @@ class PageRequest:
     limit: int
 
 
+def bad_page(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
 def page_request(first: int, after: str | None, *, maximum: int = MAX_PAGE_SIZE) -> PageRequest:
     """`first` items after the cursor `after` (exclusive)."""
     if not 0 <= first <= maximum:
-        raise GraphQLError(
-            f"first must be between 0 and {maximum}; it was {first}.",
-            extensions={"code": "BAD_USER_INPUT"},
-        )
+        raise bad_page(f"first must be between 0 and {maximum}; it was {first}.")
     offset = 0 if after is None else decode_cursor(after) + 1
     return PageRequest(offset=offset, limit=first)
 

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Protocol
+
 import strawberry
 
 from gateway.graphql.context import Info
-from gateway.graphql.entities import Channel, Environment, Project, Release, Tenant
+from gateway.graphql.entities import Channel, Environment, Node, Project, Release, Tenant
 from gateway.graphql.enums import Outcome, TaskState
-from gateway.graphql.paging import Connection
+from gateway.graphql.paging import DEFAULT_PAGE_SIZE, Connection, page_request
 from gateway.graphql.scalars import Timestamp, seconds
 from gateway.insights.ids import Kind, format_id
 from gateway.insights.streams import DeploymentView, StreamView
+
+
+class StreamIds(Protocol):
+    """The ids of a deployment's stream (a `StreamView`, a `StreamKey`, a found deployment)."""
+
+    @property
+    def project_id(self) -> int: ...
+
+    @property
+    def channel_id(self) -> int: ...
+
+    @property
+    def environment_id(self) -> int: ...
+
+    @property
+    def tenant_id(self) -> int | None: ...
 
 
 def _optional_id(kind: Kind, number: int | None) -> strawberry.ID | None:
@@ -21,8 +39,11 @@ def _optional_id(kind: Kind, number: int | None) -> strawberry.ID | None:
     description="A finished deployment of a stream and its insights facts. Durations are in "
     "seconds; a fact that does not apply is null."
 )
-class Deployment:
+class Deployment(Node):
     project_number: strawberry.Private[int]
+    channel_number: strawberry.Private[int]
+    environment_number: strawberry.Private[int]
+    tenant_number: strawberry.Private[int | None]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like Deployments-1.")
     release_version: str = strawberry.field(description="The version that was deployed.")
     task_state: TaskState = strawberry.field(description="The state the task finished in.")
@@ -61,9 +82,12 @@ class Deployment:
     )
 
     @classmethod
-    def from_core(cls, view: DeploymentView, *, project_id: int) -> Deployment:
+    def from_core(cls, view: DeploymentView, *, stream: StreamIds) -> Deployment:
         return cls(
-            project_number=project_id,
+            project_number=stream.project_id,
+            channel_number=stream.channel_id,
+            environment_number=stream.environment_id,
+            tenant_number=stream.tenant_id,
             id=strawberry.ID(format_id(Kind.DEPLOYMENT, view.id)),
             release_version=view.release_version,
             task_state=TaskState(view.task_state.value),
@@ -101,6 +125,22 @@ class Deployment:
     @strawberry.field(description="The release of the first failed deployment recovered from.")
     async def recovered_from_failed_release(self, info: Info) -> Release | None:
         return await self._release(info, self.recovered_from_failed_release_version)
+
+    @strawberry.field(description="The project deployed.")
+    async def project(self, info: Info) -> Project:
+        return await project_of(info, self.project_number)
+
+    @strawberry.field(description="The channel of the release deployed.")
+    async def channel(self, info: Info) -> Channel:
+        return await channel_of(info, self.channel_number)
+
+    @strawberry.field(description="The environment deployed to.")
+    async def environment(self, info: Info) -> Environment:
+        return await environment_of(info, self.environment_number)
+
+    @strawberry.field(description="The tenant deployed for; null for untenanted deployments.")
+    async def tenant(self, info: Info) -> Tenant | None:
+        return await tenant_of(info, self.tenant_number)
 
 
 @strawberry.type(
@@ -144,35 +184,65 @@ class Stream:
             environment_name=view.environment_name,
             tenant_name=view.tenant_name,
             deployments=[
-                Deployment.from_core(deployment, project_id=view.project_id)
-                for deployment in view.deployments
+                Deployment.from_core(deployment, stream=view) for deployment in view.deployments
             ],
         )
 
+    @strawberry.field(description="The stream's deployments in the window, oldest first, a page.")
+    def deployments_page(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="How many items to return (0 to 100).")
+        ] = DEFAULT_PAGE_SIZE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Return the items after this cursor."),
+        ] = None,
+    ) -> Connection[Deployment]:
+        page = page_request(first, after)
+        chosen = self.deployments[page.offset : page.offset + page.limit]
+        return Connection[Deployment].of(chosen, total=len(self.deployments), page=page)
+
     @strawberry.field(description="The project.")
     async def project(self, info: Info) -> Project:
-        row = await info.context.loaders.projects.load(self.project_number)
-        assert row is not None  # streams come from stored deployments
-        return Project.from_model(row)
+        return await project_of(info, self.project_number)
 
     @strawberry.field(description="The channel.")
     async def channel(self, info: Info) -> Channel:
-        row = await info.context.loaders.channels.load(self.channel_number)
-        assert row is not None
-        return Channel.from_model(row)
+        return await channel_of(info, self.channel_number)
 
     @strawberry.field(description="The environment.")
     async def environment(self, info: Info) -> Environment:
-        row = await info.context.loaders.environments.load(self.environment_number)
-        assert row is not None
-        return Environment.from_model(row)
+        return await environment_of(info, self.environment_number)
 
     @strawberry.field(description="The tenant; null for untenanted deployments.")
     async def tenant(self, info: Info) -> Tenant | None:
-        if self.tenant_number is None:
-            return None
-        row = await info.context.loaders.tenants.load(self.tenant_number)
-        return None if row is None else Tenant.from_model(row)
+        return await tenant_of(info, self.tenant_number)
+
+
+async def project_of(info: Info, number: int) -> Project:
+    row = await info.context.loaders.projects.load(number)
+    assert row is not None  # streams come from stored deployments
+    return Project.from_model(row)
+
+
+async def channel_of(info: Info, number: int) -> Channel:
+    row = await info.context.loaders.channels.load(number)
+    assert row is not None
+    return Channel.from_model(row)
+
+
+async def environment_of(info: Info, number: int) -> Environment:
+    row = await info.context.loaders.environments.load(number)
+    assert row is not None
+    return Environment.from_model(row)
+
+
+async def tenant_of(info: Info, number: int | None) -> Tenant | None:
+    if number is None:
+        return None
+    row = await info.context.loaders.tenants.load(number)
+    return None if row is None else Tenant.from_model(row)
 
 
 StreamConnection = Connection[Stream]

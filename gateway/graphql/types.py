@@ -3,64 +3,35 @@ report rows; streams and metric series are resolved through the insights core.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 import strawberry
 
+from gateway.graphql.arguments import (
+    After,
+    EnvironmentFilter,
+    First,
+    From,
+    IntervalLength,
+    ProjectFilter,
+    Range,
+    ReportId,
+    TenantFilter,
+    To,
+)
 from gateway.graphql.context import Info
-from gateway.graphql.entities import Environment, Project, ProjectGroup, TagSet, Tenant
-from gateway.graphql.enums import Granularity, Split, TenantMode, TimeRange, text
-from gateway.graphql.errors import bad_input, parse_ids
-from gateway.graphql.metrics import Series
+from gateway.graphql.entities import Environment, Node, Project, ProjectGroup, TagSet, Tenant
+from gateway.graphql.enums import Granularity, SeriesOrder, Split, TenantMode, TimeRange
 from gateway.graphql.paging import DEFAULT_PAGE_SIZE, Connection, page_request
-from gateway.graphql.scalars import Timestamp
+from gateway.graphql.performance import Summary
+from gateway.graphql.reads import metrics_query, read_metrics, read_streams, read_summary
+from gateway.graphql.series import Series
 from gateway.graphql.streams import Stream
 from gateway.insights import report as core
-from gateway.insights.errors import Invalid, NotFound
+from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id, parse_id
-from gateway.insights.metrics import parse_metrics_query
 from gateway.store import models
-from gateway.store.insights import report_metrics, report_streams
 from gateway.store.reports import get_report, list_reports
-
-From = Annotated[
-    Timestamp | None,
-    strawberry.argument(
-        name="from",
-        description="Start of an explicit window (inclusive), instead of the default window.",
-    ),
-]
-To = Annotated[
-    Timestamp | None,
-    strawberry.argument(description="End of an explicit window (inclusive); default now."),
-]
-ProjectFilter = Annotated[
-    list[strawberry.ID] | None,
-    strawberry.argument(description="Only these projects (within the report's scope)."),
-]
-EnvironmentFilter = Annotated[
-    list[strawberry.ID] | None,
-    strawberry.argument(description="Only these environments (within the report's scope)."),
-]
-TenantFilter = Annotated[
-    list[strawberry.ID] | None,
-    strawberry.argument(
-        description="Only these tenants (within the report's scope); leaves untenanted "
-        "deployments out."
-    ),
-]
-ReportId = Annotated[
-    strawberry.ID, strawberry.argument(description="The report's id, like InsightsReports-1.")
-]
-SpaceId = Annotated[
-    strawberry.ID, strawberry.argument(description="The space's id, like Spaces-1.")
-]
-First = Annotated[int, strawberry.argument(description="How many items to return (0 to 100).")]
-After = Annotated[
-    str | None,
-    strawberry.argument(description="Return the items after this cursor (an edge's `cursor`)."),
-]
 
 
 def _ids(kind: Kind, numbers: list[int]) -> list[strawberry.ID]:
@@ -70,21 +41,6 @@ def _ids(kind: Kind, numbers: list[int]) -> list[strawberry.ID]:
 def _numbers(kind: Kind, ids: tuple[str, ...]) -> list[int]:
     """The numbers of a report's stored ids (valid ids, as validation guaranteed)."""
     return [number for text in ids if (number := parse_id(kind, text)) is not None]
-
-
-def _filters(
-    projects: list[strawberry.ID] | None,
-    environments: list[strawberry.ID] | None,
-    tenants: list[strawberry.ID] | None,
-    problems: list[str],
-) -> dict[str, frozenset[int] | None]:
-    return {
-        "project_ids": parse_ids(Kind.PROJECT, projects, argument="projectIds", problems=problems),
-        "environment_ids": parse_ids(
-            Kind.ENVIRONMENT, environments, argument="environmentIds", problems=problems
-        ),
-        "tenant_ids": parse_ids(Kind.TENANT, tenants, argument="tenantIds", problems=problems),
-    }
 
 
 @strawberry.type(description="A named group of environments of a report; a metrics split value.")
@@ -105,7 +61,7 @@ class EnvironmentGroup:
     description="An insights report: which deployments count (projects, environments, tenants) "
     "and the time zone its dates are taken in."
 )
-class Report:
+class Report(Node):
     report: strawberry.Private[core.Report]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like InsightsReports-1.")
     space_id: strawberry.ID = strawberry.field(description="The id of the report's space.")
@@ -187,44 +143,46 @@ class Report:
         description="The report's streams with at least one finished deployment in the window, "
         "by project, channel, environment and tenant name (untenanted first). The default "
         "window runs from the local midnight of the 1st of the month twelve months before now "
-        "to now, in the report's time zone."
+        "to now, in the report's time zone; with `timeRange` it is the window `metrics` has "
+        "for that time range and `granularity`."
     )
     async def streams(
         self,
         info: Info,
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
+        time_range: Annotated[
+            TimeRange | None,
+            strawberry.argument(
+                description="The window `metrics` has for this time range (ignored with `from`)."
+            ),
+        ] = None,
+        granularity: Annotated[
+            Granularity,
+            strawberry.argument(description="With `timeRange`: where its window starts."),
+        ] = Granularity.WEEKLY,
         start: From = None,
         to: To = None,
         project_ids: ProjectFilter = None,
         environment_ids: EnvironmentFilter = None,
         tenant_ids: TenantFilter = None,
     ) -> Connection[Stream]:
-        page = page_request(first, after)
-        problems: list[str] = []
-        filters = _filters(project_ids, environment_ids, tenant_ids, problems)
-        if problems:
-            raise bad_input(problems)
-        info.context.exact_now = True
-        try:
-            async with info.context.sessions() as session:
-                views = await report_streams(
-                    session,
-                    report=self.report,
-                    now=info.context.now,
-                    start=start,
-                    end=to,
-                    **filters,
-                )
-        except Invalid as error:
-            raise bad_input(error.problems) from error
-        chosen = views[page.offset : page.offset + page.limit]
-        return Connection[Stream].of(
-            [Stream.from_core(view) for view in chosen], total=len(views), page=page
+        return await read_streams(
+            info,
+            self.report,
+            page_request(first, after),
+            time_range=time_range,
+            granularity=granularity,
+            start=start,
+            end=to,
+            projects=project_ids,
+            environments=environment_ids,
+            tenants=tenant_ids,
         )
 
     @strawberry.field(
-        description="Metric series (DORA metrics per interval), one per value of the split."
+        description="Metric series (DORA metrics per interval), one per value of the split, "
+        "each with its window totals, levels and trends."
     )
     async def metrics(
         self,
@@ -236,60 +194,64 @@ class Report:
             strawberry.ID | None,
             strawberry.argument(description="The tag set to split on; required by TENANT_TAG_SET."),
         ] = None,
-        time_range: Annotated[
-            TimeRange,
-            strawberry.argument(description="How far back from now (ignored with `from`)."),
-        ] = TimeRange.LAST_QUARTER,
-        granularity: Annotated[
-            Granularity, strawberry.argument(description="The length of each interval.")
-        ] = Granularity.WEEKLY,
+        time_range: Range = TimeRange.LAST_QUARTER,
+        granularity: IntervalLength = Granularity.WEEKLY,
         start: From = None,
         to: To = None,
         project_ids: ProjectFilter = None,
         environment_ids: EnvironmentFilter = None,
         tenant_ids: TenantFilter = None,
+        order_by: Annotated[
+            SeriesOrder, strawberry.argument(description="The order of the series.")
+        ] = SeriesOrder.NAME,
     ) -> list[Series]:
-        problems: list[str] = []
-        filters = _filters(project_ids, environment_ids, tenant_ids, problems)
-        try:
-            query = parse_metrics_query(
-                split=text(split),
-                tenant_tag_set_id=tenant_tag_set_id,
-                time_range=text(time_range),
-                granularity=text(granularity),
-            )
-        except Invalid as error:
-            problems.extend(error.problems)
-        if problems:
-            raise bad_input(problems)
-        query = replace(
-            query,
+        query = await metrics_query(
+            info,
+            self.report,
+            split=split,
+            tenant_tag_set_id=tenant_tag_set_id,
+            time_range=time_range,
+            granularity=granularity,
             start=start,
             end=to,
-            project_ids=filters["project_ids"],
-            environment_ids=filters["environment_ids"],
-            tenant_ids=filters["tenant_ids"],
+            projects=project_ids,
+            environments=environment_ids,
+            tenants=tenant_ids,
         )
-        info.context.metrics_read.append((self.report, query))
-        try:
-            async with info.context.sessions() as session:
-                metrics = await report_metrics(
-                    session,
-                    report=self.report,
-                    query=query,
-                    now=info.context.now,
-                    columns=info.context.columns,
-                )
-        except Invalid as error:
-            raise bad_input(error.problems) from error
-        return [Series.from_core(series) for series in metrics.series]
+        return await read_metrics(info, self.report, query, order_by)
+
+    @strawberry.field(
+        description="The report over a window: the four keys over the whole window (not per "
+        "interval) with their DORA levels and 28-day trends."
+    )
+    async def summary(
+        self,
+        info: Info,
+        time_range: Range = TimeRange.LAST_QUARTER,
+        start: From = None,
+        to: To = None,
+        project_ids: ProjectFilter = None,
+        environment_ids: EnvironmentFilter = None,
+        tenant_ids: TenantFilter = None,
+    ) -> Summary:
+        query = await metrics_query(
+            info,
+            self.report,
+            time_range=time_range,
+            start=start,
+            end=to,
+            projects=project_ids,
+            environments=environment_ids,
+            tenants=tenant_ids,
+        )
+        return await read_summary(info, self.report, query)
 
 
 ReportConnection = Connection[Report]
 
 
 @strawberry.type(description="An Octopus space: a separate set of projects, tenants and reports.")
-class Space:
+class Space(Node):
     number: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The Octopus id, like Spaces-1.")
     name: str = strawberry.field(description="The space's name.")

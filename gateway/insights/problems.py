@@ -40,6 +40,8 @@ class Field(StrEnum):
     """The gateway's filters, which narrow a report's scope."""
     FILTER_ENVIRONMENT_IDS = "environmentIds"
     FILTER_TENANT_IDS = "tenantIds"
+    SERIES_KEY = "seriesKey"
+    """The drill-down's series (kind and id)."""
 
 
 Path = tuple[Field | int, ...]
@@ -61,6 +63,9 @@ class Rule(StrEnum):
     NOT_ONE_OF = "not-one-of"
     UNKNOWN_TIME_ZONE = "unknown-time-zone"
     TAG_SET_REQUIRED = "tag-set-required"
+    KEY_ID_REQUIRED = "key-id-required"
+    KEY_ID_UNEXPECTED = "key-id-unexpected"
+    UNKNOWN_GROUP = "unknown-group"
     WINDOW_REVERSED = "window-reversed"
     TOO_MANY_INTERVALS = "too-many-intervals"
 
@@ -178,6 +183,13 @@ def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
         case Rule.TAG_SET_REQUIRED:
             split = naming.field(Field.SPLIT)
             return f"The {name} is required when {split} is {naming.choice(problem.choices[0])}."
+        case Rule.KEY_ID_REQUIRED:
+            return f"The {name} is required for a {naming.choice(problem.choices[0])} series."
+        case Rule.KEY_ID_UNEXPECTED:
+            kind = naming.choice(problem.choices[0])
+            return f"{subject} names nothing: a {kind} series has no id."
+        case Rule.UNKNOWN_GROUP:
+            return f"{subject} is not an environment group of the report."
         case Rule.WINDOW_REVERSED:
             start, end = _instant(value), _instant(problem.other)
             return f"The window starts at {start}, after its end, {end}."

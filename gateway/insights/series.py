@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from gateway.insights.catalogue import SpaceCatalogue
 from gateway.insights.errors import Invalid
-from gateway.insights.ids import Kind, format_id
+from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.metrics import MetricsQuery, SeriesKey, SeriesKind, Split, tag_set_required
 from gateway.insights.problems import Field, Problem, Rule
 from gateway.insights.scope import NO_TENANT
@@ -198,3 +198,36 @@ def _labelled(
     within = np.arange(len(rows)) - run_start
     series = flat[np.repeat(first[inverse], repeats) + within]
     return SeriesLabels(rows, series, names, False, series_keys)
+
+
+def lifecycle_position(
+    key: SeriesKey,
+    catalogue: SpaceCatalogue,
+    environment_groups: tuple[tuple[str, frozenset[int]], ...],
+) -> int | None:
+    """Where a series stands in the deployment lifecycle, the order Octopus's UI lists
+    environments in: an environment's `SortOrder`, an environment group's smallest; None for
+    series of other kinds (and environments the space no longer holds)."""
+    if key.kind is SeriesKind.ENVIRONMENT:
+        numbers = [number for id_ in key.ids if (number := parse_id(Kind.ENVIRONMENT, id_))]
+    elif key.kind is SeriesKind.ENVIRONMENT_GROUP:
+        numbers = [number for name, ids in environment_groups if name in key.ids for number in ids]
+    else:
+        return None
+    orders = [info.sort_order for n in numbers if (info := catalogue.environments.get(n))]
+    return min(orders) if orders else None
+
+
+def in_lifecycle_order(
+    keys: Sequence[SeriesKey],
+    catalogue: SpaceCatalogue,
+    environment_groups: tuple[tuple[str, frozenset[int]], ...],
+) -> list[int]:
+    """The indexes of `keys` in lifecycle order (see `lifecycle_position`); ties, and series
+    without a position (after the others), keep their order."""
+
+    def position(index: int) -> tuple[bool, int]:
+        found = lifecycle_position(keys[index], catalogue, environment_groups)
+        return (found is None, found or 0)
+
+    return sorted(range(len(keys)), key=position)

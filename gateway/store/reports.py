@@ -18,8 +18,8 @@ from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id
 from gateway.insights.report import EnvironmentGroup, Report, ReportDraft, TenantMode
 from gateway.insights.validation import validate_report
+from gateway.store.catalogue import load_catalogue
 from gateway.store.generation import bump_generation
-from gateway.store.insights import load_catalogue
 from gateway.store.models import InsightsReport, Space, StoreInfo
 
 _LAST_REPORT_ID = "last_id:InsightsReports"

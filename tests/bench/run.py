@@ -42,8 +42,8 @@ from gateway.insights.scope import resolve_scope
 from gateway.insights.ticks import parse_timestamp
 from gateway.insights.timezones import resolve_time_zone
 from gateway.insights.windows import metrics_window
+from gateway.store.catalogue import load_catalogue
 from gateway.store.engine import opened_store, session_factory
-from gateway.store.insights import load_catalogue
 from gateway.store.reports import list_reports
 from tests.bench.load import (
     ACCEPT_ENCODING,

@@ -18,7 +18,7 @@ mutation Create($input: ReportInput!) {
       projects { name }
       environmentGroups { name environments { name } }
     }
-    ... on ValidationProblems { message problems }
+    ... on ValidationProblems { message problems { field message } }
     ... on NotFound { message }
   }
 }
@@ -29,7 +29,7 @@ mutation Update($id: ID!, $input: ReportInput!) {
   updateReport(id: $id, input: $input) {
     __typename
     ... on Report { id name description }
-    ... on ValidationProblems { problems }
+    ... on ValidationProblems { problems { field message } }
     ... on NotFound { message }
   }
 }
@@ -97,11 +97,60 @@ async def test_invalid_create_lists_every_problem_and_writes_nothing(
     )
     assert created["__typename"] == "ValidationProblems"
     assert created["message"] == "There was a problem with your request."
-    problems = " ".join(created["problems"])
-    assert len(created["problems"]) >= 4
-    for value in ("Projects-99", "Location/Mars", "Mars/Olympus"):
-        assert value in problems
+    assert created["problems"] == [
+        {"field": "input.name", "message": "The name is required."},
+        {
+            "field": "input.projectIds[0]",
+            "message": "The projectIds entry 'Projects-99' is not a project in Spaces-1.",
+        },
+        {
+            "field": "input.tenantTags[0]",
+            "message": "The tenantTags entry 'Location/Mars' is not a tag in Spaces-1 "
+            "(tags are written 'Tag Set/Tag').",
+        },
+        {
+            "field": "input.timeZone",
+            "message": "timeZone 'Mars/Olympus' is not a Windows or IANA time zone name.",
+        },
+    ]
     assert await names(client) == []
+
+
+async def test_problems_name_nested_input_fields(client: httpx.AsyncClient) -> None:
+    created = await create(
+        client,
+        name="Groups",
+        projectIds=["Projects-1", "Environments-1"],
+        environmentGroups=[
+            {"name": "Live", "environmentIds": ["Environments-2"]},
+            {"name": "live", "environmentIds": ["Environments-9", "Environments-2"]},
+            {"name": " ", "environmentIds": []},
+        ],
+    )
+    assert created["problems"] == [
+        {
+            "field": "input.projectIds[1]",
+            "message": "The projectIds entry 'Environments-1' is not a project in Spaces-1.",
+        },
+        {
+            "field": "input.environmentGroups[1].name",
+            "message": "The environment group name 'live' is used more than once.",
+        },
+        {
+            "field": "input.environmentGroups[1].environmentIds[0]",
+            "message": "The environment 'Environments-9' of environment group 'live' is not an "
+            "environment in Spaces-1.",
+        },
+        {
+            "field": "input.environmentGroups[1].environmentIds[1]",
+            "message": "The environment 'Environments-2' is in environment groups 'Live' and "
+            "'live'; an environment can be in one group only.",
+        },
+        {
+            "field": "input.environmentGroups[2].name",
+            "message": "Every environmentGroups entry needs a name.",
+        },
+    ]
 
 
 async def test_create_in_an_unknown_space_is_not_found(client: httpx.AsyncClient) -> None:
@@ -154,7 +203,16 @@ async def test_invalid_update_writes_nothing(client: httpx.AsyncClient) -> None:
         },
     )
     assert result["updateReport"]["__typename"] == "ValidationProblems"
-    assert len(result["updateReport"]["problems"]) == 2
+    assert result["updateReport"]["problems"] == [
+        {
+            "field": "input.name",
+            "message": "The name 'ops' is already used by another report in Spaces-1.",
+        },
+        {
+            "field": "input.tenantIds[0]",
+            "message": "The tenantIds entry 'Tenants-42' is not a tenant in Spaces-1.",
+        },
+    ]
     assert await names(client) == [
         ("InsightsReports-2", "Ops", None),
         ("InsightsReports-1", "Web", None),

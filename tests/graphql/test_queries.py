@@ -81,7 +81,7 @@ async def test_report_resolves_its_references(client: httpx.AsyncClient) -> None
     }
 
 
-async def test_missing_things_are_null_or_not_found(client: httpx.AsyncClient) -> None:
+async def test_missing_things_are_null_everywhere(client: httpx.AsyncClient) -> None:
     await create(client, name="Web")
     result = await data(
         client,
@@ -89,13 +89,29 @@ async def test_missing_things_are_null_or_not_found(client: httpx.AsyncClient) -
              b: report(spaceId: "Spaces-2", id: "InsightsReports-1") { id }
              c: report(spaceId: "Spaces-1", id: "junk") { id }
              d: space(id: "Spaces-9") { id }
-             e: space(id: "Spaces-1") { report(id: "InsightsReports-1") { name } } }""",
+             e: space(id: "Spaces-1") { report(id: "InsightsReports-1") { name } }
+             f: reports(spaceId: "Spaces-9") { totalCount }
+             g: reports(spaceId: "junk") { totalCount }
+             h: deployments(spaceId: "Spaces-1", reportId: "InsightsReports-9") { totalCount }
+             i: deployments(spaceId: "Spaces-2", reportId: "InsightsReports-1") { totalCount }
+             j: node(id: "Projects-99") { id }
+             k: node(id: "junk") { id }
+             l: space(id: "Spaces-1") { report(id: "InsightsReports-2") { name } } }""",
     )
-    assert result == {"a": None, "b": None, "c": None, "d": None, "e": {"report": {"name": "Web"}}}
-    body = await graphql(client, '{ reports(spaceId: "Spaces-9") { totalCount } }')
-    assert body["data"] is None
-    assert body["errors"][0]["message"] == "There is no space with id Spaces-9."
-    assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
+    assert result == {
+        "a": None,
+        "b": None,
+        "c": None,
+        "d": None,
+        "e": {"report": {"name": "Web"}},
+        "f": None,
+        "g": None,
+        "h": None,
+        "i": None,
+        "j": None,
+        "k": None,
+        "l": {"report": None},
+    }
 
 
 STREAMS = """
@@ -187,16 +203,41 @@ async def test_streams_page_and_filter(client: httpx.AsyncClient) -> None:
     assert [n["tenantName"] for n in acme["report"]["streams"]["nodes"]] == ["Acme"]
 
 
-async def test_bad_filter_ids_are_listed(client: httpx.AsyncClient) -> None:
+async def test_bad_filter_ids_are_listed_with_their_field_paths(
+    client: httpx.AsyncClient,
+) -> None:
     await create(client, name="All")
-    body = await graphql(client, STREAMS, {"first": 10, "environments": ["Tenants-1", "x"]})
+    variables = {
+        "first": 10,
+        "environments": ["Tenants-1", "Environments-2", "x", "Environments-99"],
+        "tenants": ["Tenants-1", "Tenants-2"],
+    }
+    body = await graphql(client, STREAMS, variables)
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["problems"] == [
-        "The environmentIds value 'Tenants-1' is not an id like 'Environments-1'.",
-        "The environmentIds value 'x' is not an id like 'Environments-1'.",
+        {
+            "field": "environmentIds[0]",
+            "message": "The environmentIds entry 'Tenants-1' is not an environment id "
+            "(like 'Environments-1').",
+        },
+        {
+            "field": "environmentIds[2]",
+            "message": "The environmentIds entry 'x' is not an environment id "
+            "(like 'Environments-1').",
+        },
+        {
+            # Well-formed, but the space has no such environment: a problem, not ignored.
+            "field": "environmentIds[3]",
+            "message": "The environmentIds entry 'Environments-99' is not an environment in "
+            "Spaces-1.",
+        },
+        {
+            "field": "tenantIds[1]",
+            "message": "The tenantIds entry 'Tenants-2' is not a tenant in Spaces-1.",
+        },
     ]
-    assert "'Tenants-1'" in error["message"]
+    assert error["message"] == " ".join(p["message"] for p in error["extensions"]["problems"])
 
 
 METRICS = """

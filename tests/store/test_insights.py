@@ -29,9 +29,10 @@ from gateway.insights.report import Report, TenantMode
 from gateway.insights.streams import DeploymentView
 from gateway.insights.ticks import TICKS_PER_HOUR, TICKS_PER_SECOND, parse_timestamp
 from gateway.store import models
+from gateway.store.catalogue import load_catalogue
 from gateway.store.facts import refresh_facts
 from gateway.store.generation import bump_generation
-from gateway.store.insights import SpaceColumns, load_catalogue, report_metrics, report_streams
+from gateway.store.insights import SpaceColumns, report_metrics, report_streams
 from tests.insights.reference import Row, reference_metrics
 
 H = TICKS_PER_HOUR

@@ -1,0 +1,99 @@
+"""The core's problems in GraphQL's names: field paths like `input.projectIds[0]` and messages
+that name `projectIds` and `TENANT_TAG_SET` where REST names `ProjectIds` and `TenantTagSet`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError
+
+from gateway.graphql import enums
+from gateway.insights import metrics as core_metrics
+from gateway.insights.problems import Field, Path, describe
+from gateway.insights.problems import Problem as CoreProblem
+from gateway.insights.report import TenantMode as CoreTenantMode
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+_FIELDS = {
+    Field.SPACE_ID: "spaceId",
+    Field.ID: "id",
+    Field.NAME: "name",
+    Field.PROJECT_GROUP_IDS: "projectGroupIds",
+    Field.PROJECT_IDS: "projectIds",
+    Field.TENANT_IDS: "tenantIds",
+    Field.TENANT_TAGS: "tenantTags",
+    Field.TENANT_MODE: "tenantMode",
+    Field.ENVIRONMENT_GROUPS: "environmentGroups",
+    Field.ENVIRONMENTS: "environmentIds",
+    Field.TIME_ZONE: "timeZone",
+}
+"""Where GraphQL's name differs from the core's; the rest (split, from, ...) are the same."""
+
+_ENUMS: dict[type[Enum], type[Enum]] = {
+    CoreTenantMode: enums.TenantMode,
+    core_metrics.Split: enums.Split,
+    core_metrics.TimeRange: enums.TimeRange,
+    core_metrics.Granularity: enums.Granularity,
+    core_metrics.SeriesKind: enums.SeriesKind,
+}
+
+_ARGUMENTS = frozenset({Field.ID})
+"""Fields that are a mutation's own arguments, not properties of its `input`."""
+
+
+class GraphQLNaming:
+    """GraphQL's names: camelCase fields, enum values by their GraphQL names."""
+
+    def field(self, field: Field) -> str:
+        return _FIELDS.get(field, field.value)
+
+    def choice(self, member: Enum) -> str:
+        return _ENUMS[type(member)](member.value).name
+
+
+GRAPHQL = GraphQLNaming()
+
+
+def field_path(path: Path, *, root: str | None = None) -> str:
+    """`input.environmentGroups[2].environmentIds[0]` from the core's path; `root` is the
+    argument that holds the properties (a mutation's `input`), None for a query's arguments."""
+    text = root if root is not None and path[0] not in _ARGUMENTS else ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += f"{'.' if text else ''}{GRAPHQL.field(step)}"
+    return text
+
+
+@strawberry.type(description="One problem with the input: where it is and what is wrong.")
+class Problem:
+    field: str = strawberry.field(
+        description="The path of the offending input, as a form names its fields: "
+        "`input.projectIds[0]`, `input.environmentGroups[1].name`, `seriesKey.id`, `from`."
+    )
+    message: str = strawberry.field(
+        description="What is wrong, naming the value, in GraphQL's names (`timeZone`, "
+        "`TENANT_TAG_SET`)."
+    )
+
+    @classmethod
+    def from_core(cls, problem: CoreProblem, *, root: str | None = None) -> Problem:
+        return cls(field=field_path(problem.path, root=root), message=describe(problem, GRAPHQL))
+
+
+def bad_input(problems: Iterable[CoreProblem], *, root: str | None = None) -> GraphQLError:
+    """A client error listing every problem: `extensions.problems` as `{field, message}`."""
+    listed = [Problem.from_core(problem, root=root) for problem in problems]
+    return GraphQLError(
+        " ".join(problem.message for problem in listed),
+        extensions={
+            "code": BAD_USER_INPUT,
+            "problems": [
+                {"field": problem.field, "message": problem.message} for problem in listed
+            ],
+        },
+    )
