@@ -30,6 +30,7 @@ from gateway.graphql.arguments import (
     TenantFilter,
     To,
 )
+from gateway.graphql.codes import ErrorCodes
 from gateway.graphql.context import Info
 from gateway.graphql.entities import Node
 from gateway.graphql.enums import Outcome, SeriesKind
@@ -200,6 +201,7 @@ def create_schema() -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: AddValidationRules(_LIMIT_RULES),
             lambda: ValidationCache(maxsize=256),
+            ErrorCodes,
             lambda: MaskErrors(should_mask_error=should_mask),
         ],
     )

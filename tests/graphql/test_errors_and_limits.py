@@ -18,11 +18,40 @@ async def test_syntax_error_reaches_the_client(client: httpx.AsyncClient) -> Non
     body = await graphql(client, "{ spaces { id }")
     assert body["errors"][0]["message"].startswith("Syntax Error")
     assert body["errors"][0]["locations"]
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
 
 
 async def test_validation_error_reaches_the_client(client: httpx.AsyncClient) -> None:
     body = await graphql(client, "{ spaces { id colour } }")
     assert body["errors"][0]["message"] == "Cannot query field 'colour' on type 'Space'."
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        pytest.param("{ spaces { id }", {}, "GRAPHQL_PARSE_FAILED", id="syntax"),
+        pytest.param("{ nothing }", {}, "GRAPHQL_VALIDATION_FAILED", id="unknown-field"),
+        pytest.param('{ space(id: 1.5) { id } }', {}, "GRAPHQL_VALIDATION_FAILED",
+                     id="wrong-literal"),
+        pytest.param("query($id: ID!) { space(id: $id) { id } }", {}, "BAD_USER_INPUT",
+                     id="missing-variable"),
+        pytest.param("query($n: Int!) { reports(spaceId: \"Spaces-1\", first: $n) { totalCount } }",
+                     {"n": "ten"}, "BAD_USER_INPUT", id="wrong-variable"),
+        pytest.param('{ reports(spaceId: "Spaces-1", first: 500) { totalCount } }', {},
+                     "BAD_USER_INPUT", id="argument"),
+        pytest.param(
+            'query($s: Split!) { report(spaceId: "Spaces-1", id: "InsightsReports-1") '
+            "{ metrics(split: $s) { name } } }",
+            {"s": "Project"}, "BAD_USER_INPUT", id="enum-spelt-as-rest"),
+    ],
+)  # fmt: skip
+async def test_every_error_has_a_code(
+    client: httpx.AsyncClient, query: str, variables: dict[str, object], code: str
+) -> None:
+    body = await graphql(client, query, variables)
+    assert body["errors"]
+    assert [error["extensions"]["code"] for error in body["errors"]] == [code] * len(body["errors"])
 
 
 async def test_unexpected_error_is_masked_and_logged(
@@ -34,6 +63,7 @@ async def test_unexpected_error_is_masked_and_logged(
     with caplog.at_level(logging.ERROR):
         body = await graphql(client, "{ spaces { name tenants { tags } } }")
     assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
+    assert body["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
     assert "tenant_tag" not in str(body)
     logged = [record for record in caplog.records if record.exc_info]
     assert logged, "the unexpected error is logged with its traceback"
@@ -51,6 +81,7 @@ async def test_depth_limit(client: httpx.AsyncClient) -> None:
     deep = query(MAX_DEPTH // 2)
     body = await graphql(client, deep)
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
     assert str(MAX_DEPTH) in body["errors"][0]["message"]
     assert "errors" not in await graphql(client, query(MAX_DEPTH // 2 - 1))
 
@@ -69,6 +100,7 @@ async def test_token_limit(client: httpx.AsyncClient) -> None:
     assert body["errors"][0]["message"] == (
         f"Syntax Error: Document contains more than {MAX_TOKENS} tokens. Parsing aborted."
     )
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
 
 
 @pytest.mark.parametrize("first", [-1, 101])
