@@ -8,7 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gateway.settings import Settings, add_server_arguments, settings_from_arguments
+from gateway.settings import (
+    Settings,
+    add_server_arguments,
+    parse_origin,
+    settings_from_arguments,
+)
 
 DEFAULT_PORT = 8080
 SCHEMA_FILE = Path(__file__).parent / "graphql" / "schema.graphql"
@@ -20,6 +25,15 @@ def parser() -> argparse.ArgumentParser:
         description="Insights Gateway: DORA metrics over Octopus Deploy data, as GraphQL.",
     )
     add_server_arguments(parser, default_port=DEFAULT_PORT)
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        type=parse_origin,
+        metavar="ORIGIN",
+        help="let browsers on this origin call the gateway, like https://app.example.com "
+        "(repeatable; * for any; env INSIGHTS_CORS_ORIGINS, comma-separated; default none)",
+    )
     commands = parser.add_subparsers(
         dest="command", title="commands", description="with none, serve GraphQL at /graphql"
     )

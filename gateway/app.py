@@ -14,6 +14,7 @@ from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
@@ -31,9 +32,11 @@ from strawberry.types import ExecutionResult
 
 from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
 from gateway.compression import KeptAnswer
+from gateway.cors import cors_options
 from gateway.graphql.caching import MomentAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
+from gateway.graphql.persisted import PersistedQueries
 from gateway.graphql.schema import schema
 from gateway.insights import report as core
 from gateway.insights.ids import Kind, parse_id
@@ -102,6 +105,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     def __init__(self, store: Store, settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql")
+        self.persisted = PersistedQueries(error_answer)
         self.store = store
         self.clock = settings.clock()
         self.real_clock = settings.now is None
@@ -130,11 +134,15 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["method"] == "HEAD":
             # HEAD is GET without the body (the server leaves it out); Strawberry knows only GET.
             scope = {**scope, "method": "GET"}
-        request = Request(scope=scope, receive=receive)
+        resolved = await self.persisted.resolve(Request(scope=scope, receive=receive))
+        if resolved.refusal is not None:
+            await resolved.refusal(scope, receive, send)
+            return
+        request = resolved.request
         if scope["method"] != "POST":
             await self._respond(request, send)
             return
-        body = await request.body()
+        body = resolved.key
         generation = await self.store.generation()
         now = self.clock()
         key = (body, now)
@@ -289,6 +297,9 @@ def create_app(settings: Settings) -> GatewayApp:
     app.store = store
     app.settings = settings
     app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys, public=(STATIC_PATH + "/",))
+    if settings.cors_origins:
+        # Outermost: a preflight carries no key, so it is answered before the key check.
+        app.add_middleware(CORSMiddleware, **cors_options(settings.cors_origins))
     return app
 
 

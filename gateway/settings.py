@@ -8,6 +8,7 @@
 | --host / --port  | INSIGHTS_HOST / _PORT | 127.0.0.1 / per server                   |
 | --workers        | INSIGHTS_WORKERS     | 1 (server processes sharing the port)     |
 | --access-log     | INSIGHTS_ACCESS_LOG  | off (a line per request costs throughput) |
+| --cors-origin    | INSIGHTS_CORS_ORIGINS | none (the gateway only)                  |
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 from gateway.insights.ticks import TimestampError, format_timestamp, parse_timestamp
 
@@ -47,6 +50,8 @@ class Settings:
     workers: int = 1
     """Server processes (uvicorn workers) sharing the port; each keeps its own caches."""
     access_log: bool = False
+    cors_origins: tuple[str, ...] = ()
+    """Origins whose browsers may call the gateway (CORS); `*` for any; none by default."""
 
     def clock(self) -> Callable[[], int]:
         """Now, in ticks: fixed when `now` is set."""
@@ -76,6 +81,12 @@ class Settings:
             )
         if value := environ.get("INSIGHTS_ACCESS_LOG"):
             settings = replace(settings, access_log=value.strip().lower() in _TRUE)
+        if value := environ.get("INSIGHTS_CORS_ORIGINS"):
+            origins = tuple(
+                _from_env("INSIGHTS_CORS_ORIGINS", parse_origin, text)
+                for text in value.replace(",", " ").split()
+            )
+            settings = replace(settings, cors_origins=origins)
         return settings
 
     def to_env(self) -> dict[str, str]:
@@ -88,6 +99,7 @@ class Settings:
             "INSIGHTS_PORT": str(self.port),
             "INSIGHTS_WORKERS": str(self.workers),
             "INSIGHTS_ACCESS_LOG": "1" if self.access_log else "0",
+            "INSIGHTS_CORS_ORIGINS": ",".join(self.cors_origins),
         }
         if self.now is not None:
             environ["INSIGHTS_NOW"] = format_timestamp(self.now)
@@ -95,13 +107,14 @@ class Settings:
 
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
+T = TypeVar("T")
 
 
 class SettingsError(ValueError):
     """An environment variable whose value is not usable; the message names it."""
 
 
-def _from_env(name: str, parse: Callable[[str], int], text: str) -> int:
+def _from_env(name: str, parse: Callable[[str], T], text: str) -> T:
     try:
         return parse(text)
     except argparse.ArgumentTypeError as error:
@@ -129,6 +142,36 @@ def parse_now(text: str) -> int:
         return parse_timestamp(text)
     except TimestampError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def parse_origin(text: str) -> str:
+    """A browser origin as browsers send it (`https://app.example.com`, `http://localhost:5173`),
+    or `*` for any: scheme and host in lower case, a default port left out."""
+    if text == "*":
+        return text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if (
+        parts is None
+        or parts.scheme not in _DEFAULT_PORTS
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an origin like https://app.example.com or http://localhost:5173"
+        )
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    shown_port = "" if port in (None, _DEFAULT_PORTS[parts.scheme]) else f":{port}"
+    return f"{parts.scheme}://{host}{shown_port}"
 
 
 def parse_port(text: str) -> int:
@@ -208,6 +251,9 @@ def settings_from_arguments(
         changes["workers"] = arguments.workers
     if getattr(arguments, "access_log", None):
         changes["access_log"] = True
+    origins: Sequence[str] | None = getattr(arguments, "cors_origins", None)
+    if origins:
+        changes["cors_origins"] = tuple(origins)
     keys: Sequence[str] | None = getattr(arguments, "api_keys", None)
     if keys:
         changes["api_keys"] = tuple(key for text in keys for key in parse_api_keys(text))

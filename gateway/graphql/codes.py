@@ -38,10 +38,10 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         try:
             yield
-        except GraphQLSyntaxError as error:
+        except GraphQLSyntaxError as syntax_error:
             # The parser cache parses as its hook starts, so a syntax error leaves the
             # operation as an exception, which Strawberry then answers.
-            with_code(error, PARSE_FAILED)
+            with_code(syntax_error, PARSE_FAILED)
             raise
         result = self.execution_context.result
         for error in getattr(result, "errors", None) or ():
