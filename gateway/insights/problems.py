@@ -184,10 +184,10 @@ def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
             split = naming.field(Field.SPLIT)
             return f"The {name} is required when {split} is {naming.choice(problem.choices[0])}."
         case Rule.KEY_ID_REQUIRED:
-            return f"The {name} is required for a {naming.choice(problem.choices[0])} series."
+            return f"The {name} is required for {naming.choice(problem.choices[0])} series."
         case Rule.KEY_ID_UNEXPECTED:
             kind = naming.choice(problem.choices[0])
-            return f"{subject} names nothing: a {kind} series has no id."
+            return f"{subject} names nothing: {kind} series have no id."
         case Rule.UNKNOWN_GROUP:
             return f"{subject} is not an environment group of the report."
         case Rule.WINDOW_REVERSED:

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
-from graphql import GraphQLSchema, is_enum_type, is_input_object_type, is_object_type
+from graphql import (
+    GraphQLSchema,
+    is_enum_type,
+    is_input_object_type,
+    is_object_type,
+    parse,
+    validate,
+)
 
 from gateway.__main__ import SCHEMA_FILE, export_schema, main, parser, schema_sdl
 from gateway.app import GatewayApp
-from gateway.graphql.ide import STATIC_DIRECTORY
+from gateway.graphql.ide import EXAMPLES, STATIC_DIRECTORY, graphiql_html
 from gateway.graphql.schema import schema
 from gateway.settings import settings_from_arguments
 from tests.graphql.conftest import API_KEY
@@ -80,12 +90,67 @@ async def test_graphiql_works_offline_with_examples(anonymous: httpx.AsyncClient
             response = await anonymous.get(asset)  # public: no key
             assert response.status_code == 200, asset
             assert response.content == (STATIC_DIRECTORY / asset.rsplit("/", 1)[1]).read_bytes()
-        assert "query Reports" in html
-        assert "query Metrics" in html
-        assert "query Streams" in html
+        for name in ("query Dashboard", "query DrillDown", "query Reports", "query Metrics",
+                     "query Streams", "mutation CreateReport"):  # fmt: skip
+            assert name in html
         home = await anonymous.get("/", params={"apikey": API_KEY})
         assert home.status_code == 307
         assert home.headers["location"] == f"/graphql?apikey={API_KEY}"
+
+
+def test_every_example_tab_is_valid_against_the_schema() -> None:
+    for example in EXAMPLES:
+        assert validate(schema._schema, parse(example["query"])) == [], example["query"]
+        assert isinstance(json.loads(example["variables"]), dict)
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_queries_are_valid_against_the_schema() -> None:
+    blocks = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    assert len(blocks) >= 2
+    for block in blocks:
+        assert validate(schema._schema, parse(block)) == [], block
+    assert "query Dashboard" in blocks[0]
+    for field in ("summary", "level", "trend", "metrics", "key"):
+        assert re.search(rf"\b{field}\b", blocks[0]), field
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="no node to run the page's script")
+def test_graphiql_opens_its_first_tab_with_its_variables() -> None:
+    # The page's own function, run with the storage a first and a later visit find.
+    script = re.search(r"function firstVisitProps\(.*?\n      }\n", graphiql_html(), re.DOTALL)
+    assert script is not None
+    probe = """
+    const examples = [{ query: "query A { x }", variables: '{"spaceId": "Spaces-1"}' }];
+    const empty = { getItem: () => null };
+    const visited = { getItem: () => '{"activeTabIndex": 0, "tabs": []}' };
+    const blocked = { getItem: () => { throw new Error("denied"); } };
+    console.log(JSON.stringify([
+      firstVisitProps(examples, null),
+      firstVisitProps(examples, empty),
+      firstVisitProps(examples, visited),
+      firstVisitProps(examples, blocked),
+    ]));
+    """
+    assert NODE is not None
+    result = subprocess.run(
+        [NODE, "-e", script.group(0) + probe],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    first = {"variables": '{"spaceId": "Spaces-1"}'}
+    assert json.loads(result.stdout) == [first, first, {}, first]
+    assert json.loads(EXAMPLES[0]["variables"]) == {
+        "spaceId": "Spaces-1",
+        "reportId": "InsightsReports-1",
+    }
 
 
 def test_the_sdl_file_matches_the_code() -> None:

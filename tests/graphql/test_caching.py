@@ -177,3 +177,91 @@ async def test_an_answer_with_errors_is_never_compressed(client: httpx.AsyncClie
     )
     assert response.json()["errors"]
     assert "content-encoding" not in response.headers
+
+
+TREND = """
+{ report(spaceId: "Spaces-1", id: "InsightsReports-1") {
+    summary(timeRange: LAST_MONTH) {
+      trend { deploymentFrequency { previousCount currentCount } } } } }
+"""
+PER_DAY = """
+{ report(spaceId: "Spaces-1", id: "InsightsReports-1") {
+    summary(timeRange: LAST_MONTH) { totals { deploymentsPerDay } level { overall } } } }
+"""
+COUNTS = """
+{ report(spaceId: "Spaces-1", id: "InsightsReports-1") {
+    summary(timeRange: LAST_MONTH) {
+      totals { successfulDeployments leadTime { median } } level { leadTime } } } }
+"""
+DRILL = """
+query Drill($from: Timestamp, $to: Timestamp) {
+  deployments(spaceId: "Spaces-1", reportId: "InsightsReports-1", from: $from, to: $to) {
+    totalCount } }
+"""
+
+
+async def test_with_a_real_clock_what_moves_with_now_is_never_stale(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    await seed_small_store(engine)
+    gateway = create_app(
+        Settings(database_url=database_url, api_keys=(API_KEY,), api_keys_generated=False)
+    )
+    view = next(route for route in gateway.routes if getattr(route, "path", "") == "/graphql")
+    reading = [NOW]
+    view.app.clock = lambda: reading[0]  # type: ignore[attr-defined]
+    await gateway.store.open()
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=gateway),
+            base_url="http://gateway",
+            headers={"X-Octopus-ApiKey": API_KEY},
+        ) as client:
+            created = await graphql(client, CREATE, {"input": {"spaceId": "Spaces-1", "name": "A"}})
+            assert created["data"]["createReport"]["__typename"] == "Report"
+            answers = gateway.store.answers
+
+            async def at(moment: int, query: str, **variables: Any) -> Any:
+                reading[0] = moment
+                body = await graphql(client, query, variables)
+                assert "errors" not in body, body
+                return body["data"]
+
+            # Deployments-1 completed at T0 + 2 h: 28 days later it leaves the current block.
+            crossing = T0 + 28 * TICKS_PER_DAY + 2 * TICKS_PER_HOUR
+            before = await at(crossing - 1, TREND)
+            after = await at(crossing, TREND)
+            assert before["report"]["summary"]["trend"]["deploymentFrequency"] == {
+                "previousCount": 0,
+                "currentCount": 3,
+            }
+            assert after["report"]["summary"]["trend"]["deploymentFrequency"] == {
+                "previousCount": 1,
+                "currentCount": 2,
+            }
+            # Per-day frequency moves with every tick of a window that ends now.
+            first = await at(NOW, PER_DAY)
+            later = await at(NOW + TICKS_PER_HOUR, PER_DAY)
+            per_day = [
+                a["report"]["summary"]["totals"]["deploymentsPerDay"] for a in (first, later)
+            ]
+            assert per_day[0] > per_day[1]
+            # What depends on the window's deployments only is kept while they cannot change.
+            counted = await at(NOW, COUNTS)
+            hits = answers.hits
+            assert await at(NOW + TICKS_PER_HOUR, COUNTS) == counted
+            assert answers.hits == hits + 1
+            # A drill-down over an explicit window does not depend on now; one over the
+            # default window does.
+            window = {"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z"}
+            explicit = await at(NOW, DRILL, **window)
+            hits = answers.hits
+            assert await at(NOW + TICKS_PER_HOUR, DRILL, **window) == explicit
+            assert answers.hits == hits + 1
+            assert explicit["deployments"]["totalCount"] == 2
+            await at(NOW, DRILL)
+            hits = answers.hits
+            await at(NOW + TICKS_PER_HOUR, DRILL)
+            assert answers.hits == hits
+    finally:
+        await gateway.store.close()

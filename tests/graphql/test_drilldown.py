@@ -4,6 +4,7 @@ interval counts, and a report's summary agrees with its deployments counted by h
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from gateway.app import create_app
+from gateway.graphql.ide import DASHBOARD_QUERY, EXAMPLES
 from gateway.insights.ticks import TICKS_PER_DAY, format_timestamp, parse_timestamp
 from gateway.settings import Settings
 from tests.seeded import NOW, SeededReport, seed_store, seeded_reports
@@ -289,3 +291,31 @@ async def test_the_summary_agrees_with_its_deployments_counted_by_hand(
     assert trend["recoveryTime"]["currentCount"] == recoveries
     if recoveries < 10:
         assert trend["recoveryTime"]["direction"] == "NONE"
+
+
+async def test_the_graphiql_examples_answer_on_the_demo(client: httpx.AsyncClient) -> None:
+    for example in EXAMPLES:
+        if "\nmutation " in example["query"]:
+            continue  # the example's mutation writes nothing, but is not run here
+        response = await client.post(
+            "/graphql",
+            json={"query": example["query"], "variables": json.loads(example["variables"])},
+        )
+        body = response.json()
+        assert "errors" not in body, (example["query"], body["errors"])
+    dashboard = await query(
+        client, DASHBOARD_QUERY, spaceId="Spaces-1", reportId="InsightsReports-1"
+    )
+    report = dashboard["report"]
+    assert report["summary"]["level"]["overall"] in {"ELITE", "HIGH", "MEDIUM", "LOW"}
+    assert set(report["summary"]["trend"]) == {
+        "deploymentFrequency",
+        "leadTime",
+        "changeFailureRate",
+        "recoveryTime",
+    }
+    assert len(report["metrics"]) > 1
+    for series in report["metrics"]:
+        assert series["key"]["kind"] == "ENVIRONMENT"
+        assert series["level"]["overall"] in {"ELITE", "HIGH", "MEDIUM", "LOW"}
+        assert series["trend"]["leadTime"]["direction"] in {"NONE", "STEADY", "UP", "DOWN"}
