@@ -28,6 +28,7 @@ from gateway.insights.catalogue import (
 )
 from gateway.insights.deployments import FINISHED_STATES, TaskState
 from gateway.insights.ids import Kind
+from gateway.strict_json import JsonError, decode
 from seed.checks import Checker
 from seed.datafile import ARRAYS, FORMAT_VERSION
 from seed.lifecycle import LoadSummary, load_store
@@ -79,15 +80,13 @@ def read_data_file(source: str) -> DataFile:
     """Read and check a data file (`-`: standard input); raise DataFileError listing every
     problem."""
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
         raise DataFileError(source, [f"cannot be read: {error}"]) from None
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataFileError(
-            source, [f"is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"]
-        ) from None
+        document = decode(text)
+    except JsonError as error:
+        raise DataFileError(source, [f"is not JSON: {error}"]) from None
     return parse_document(document, source="standard input" if source == "-" else source)
 
 
