@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Collection, Hashable, Mapping, Sequen
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,11 +26,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
 from gateway.compression import KeptAnswer
+from gateway.graphql import limits
 from gateway.graphql.caching import MomentAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
@@ -42,6 +44,7 @@ from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
 from gateway.store.engine import check_store, create_engine, session_factory
 from gateway.store.insights import SpaceColumns, metrics_moment
+from gateway.strict_json import JsonError, decode
 
 
 class Store:
@@ -90,6 +93,14 @@ class Store:
         return self._sessions
 
 
+class MethodNotAllowed(HTTPException):
+    """An operation the request's method may not carry (a mutation over GET)."""
+
+    def __init__(self, reason: str, *, allow: str) -> None:
+        super().__init__(405, reason)
+        self.allow = allow
+
+
 class GatewayApp(Starlette):
     """Starlette with the gateway's store and settings."""
 
@@ -122,6 +133,38 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         request.state.had_errors = bool(result.errors)
         return await super().process_result(request, result)
+
+    def parse_json(self, data: str | bytes) -> object:
+        try:
+            return decode(data)
+        except JsonError as error:
+            raise HTTPException(400, f"The request body is not valid JSON: {error}.") from None
+
+    def encode_json(self, data: object) -> str:
+        encoded = super().encode_json(data)
+        if len(encoded) <= limits.MAX_ANSWER_BYTES:
+            return str(encoded)
+        refusal = limits.answer_too_large(len(encoded)).formatted
+        return str(super().encode_json({"data": None, "errors": [refusal]}))
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                # GraphQL over HTTP: an operation the method may not carry is a 405.
+                raise MethodNotAllowed(error.reason, allow="POST") from None
+            raise
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -196,6 +239,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def _answer(self, request: Request) -> Response:
         try:
             return await self.run(request)
+        except MethodNotAllowed as error:
+            return error_answer(405, error.reason, {"Allow": error.allow})
         except HTTPException as error:
             return error_answer(error.status_code, error.reason)
 
