@@ -104,9 +104,10 @@ async def list_reports(request: Request) -> Response:
 async def create_report(request: Request) -> Response:
     space_id = space_number(request)
     body = parse_report_body(await request.body())
-    async with resources_of(request).sessions() as session:
+    # The answer is shaped before the write commits: if shaping fails, nothing is written.
+    async with resources_of(request).sessions.begin() as session:
         report = await store.create_report(session, space_id=space_id, draft=body.draft)
-    return ok(wire.report_resource(report), status=201)
+        return ok(wire.report_resource(report), status=201)
 
 
 async def get_report(request: Request) -> Response:
@@ -118,7 +119,7 @@ async def get_report(request: Request) -> Response:
 async def update_report(request: Request) -> Response:
     space_id, report_id = space_number(request), report_number(request)
     body = parse_report_body(await request.body())
-    async with resources_of(request).sessions() as session:
+    async with resources_of(request).sessions.begin() as session:
         report = await store.update_report(
             session,
             space_id=space_id,
@@ -126,12 +127,12 @@ async def update_report(request: Request) -> Response:
             draft=body.draft,
             body_report_id=body.id,
         )
-    return ok(wire.report_resource(report))
+        return ok(wire.report_resource(report))
 
 
 async def delete_report(request: Request) -> Response:
     space_id, report_id = space_number(request), report_number(request)
-    async with resources_of(request).sessions() as session:
+    async with resources_of(request).sessions.begin() as session:
         await store.delete_report(session, space_id=space_id, report_id=report_id)
     return Response(status_code=200)
 

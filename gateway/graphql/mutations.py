@@ -1,5 +1,6 @@
 """Creating, updating and deleting reports. Expected failures are union results; the store
-validates with the core's validator and writes nothing when it refuses."""
+validates with the core's validator and writes nothing when it refuses. Each write commits when
+its resolver returns."""
 
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ class Mutation:
         if space is None:
             return _no_space(input.space_id)
         try:
-            async with info.context.sessions() as session:
+            async with info.context.sessions.begin() as session:
                 report = await reports.create_report(
                     session, space_id=space, draft=input.to_draft()
                 )
@@ -150,7 +151,7 @@ class Mutation:
         if number is None:
             return _no_report(id)
         try:
-            async with info.context.sessions() as session:
+            async with info.context.sessions.begin() as session:
                 report = await reports.update_report(
                     session,
                     space_id=space,
@@ -175,7 +176,7 @@ class Mutation:
         if number is None:
             return _no_report(id)
         try:
-            async with info.context.sessions() as session:
+            async with info.context.sessions.begin() as session:
                 await reports.delete_report(session, space_id=space, report_id=number)
         except NotFound as error:
             return NotFoundProblem(message=str(error))
