@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.auth import UNAUTHENTICATED
-from gateway.insights.errors import Invalid, NotFound
+from gateway.insights.errors import Invalid, NotFound, listed
 
 logger = logging.getLogger("mock_server")
 
@@ -54,7 +54,7 @@ def bad_request(*problems: str) -> ApiError:
 
 def error_body(message: str, problems: Sequence[str] = ()) -> bytes:
     return json.dumps(
-        {"ErrorMessage": message, "Errors": list(problems)},
+        {"ErrorMessage": message, "Errors": listed(problems)},
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()

@@ -27,6 +27,7 @@ from gateway.insights.catalogue import (
     TenantInfo,
 )
 from gateway.insights.deployments import FINISHED_STATES, TaskState
+from gateway.insights.errors import MAX_LISTED_PROBLEMS, and_more
 from gateway.insights.ids import Kind
 from gateway.strict_json import JsonError, decode
 from seed.checks import Checker
@@ -50,7 +51,7 @@ from seed.writer import (
     Row,
 )
 
-PROBLEM_LIMIT = 100
+PROBLEM_LIMIT = MAX_LISTED_PROBLEMS
 _STATES = ", ".join(state.value for state in TaskState)
 _UNFINISHED = {TaskState.QUEUED, TaskState.EXECUTING, TaskState.CANCELLING}
 
@@ -62,7 +63,7 @@ class DataFileError(Exception):
         total = len(problems) + more
         noun = "problem" if total == 1 else "problems"
         super().__init__(f"{source} was not imported: {total} {noun}; nothing was written")
-        self.problems = problems + ([f"... and {more} more"] if more else [])
+        self.problems = problems + ([and_more(more)] if more else [])
 
 
 @dataclass

@@ -12,7 +12,7 @@ from gateway.graphql.context import Info
 from gateway.graphql.enums import TenantMode, text
 from gateway.graphql.types import Report, ReportId, SpaceId
 from gateway.insights import report as core
-from gateway.insights.errors import Invalid, NotFound
+from gateway.insights.errors import Invalid, NotFound, listed
 from gateway.insights.ids import Kind, parse_id
 from gateway.store import reports
 
@@ -74,12 +74,15 @@ class ReportInput:
 class ValidationProblems:
     message: str = strawberry.field(description="A summary.")
     problems: list[str] = strawberry.field(
-        description="Every problem, each a sentence naming the value."
+        description="Every problem, each a sentence naming the value (at most 100, then how "
+        "many more)."
     )
 
     @classmethod
     def from_core(cls, error: Invalid) -> ValidationProblems:
-        return cls(message="There was a problem with your request.", problems=list(error.problems))
+        return cls(
+            message="There was a problem with your request.", problems=listed(error.problems)
+        )
 
 
 @strawberry.type(name="NotFound", description="The space or report does not exist.")

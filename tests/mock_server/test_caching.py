@@ -47,7 +47,7 @@ async def test_a_write_through_the_api_is_read_back_at_once(client: httpx.AsyncC
     report = await _create(client, "First")
     assert await _names(client) == ["First"]
     changed = await client.put(
-        report["Links"]["Self"], json={"SpaceId": "Spaces-1", "Name": "Renamed"}
+        report["Links"]["Self"], json={"SpaceId": "Spaces-1", "Id": report["Id"], "Name": "Renamed"}
     )
     assert changed.status_code == 200
     assert await _names(client) == ["Renamed"]

@@ -310,3 +310,12 @@ async def test_a_take_of_thousands_of_digits_is_a_400(client: httpx.AsyncClient)
     assert body["Errors"] == [
         f"The take parameter must be a whole number from 0 to 2147483647; {take!r} is not."
     ]
+
+
+async def test_an_answer_lists_100_problems_then_how_many_more(client: httpx.AsyncClient) -> None:
+    unknown = [f"Projects-{n}" for n in range(1000, 1150)]
+    body = assert_error(await client.post(REPORTS, json={**GOOD, "ProjectIds": unknown}), 400)
+    assert body["Errors"] == [
+        *(f"The ProjectIds entry {text!r} is not a project in Spaces-1." for text in unknown[:100]),
+        "... and 50 more",
+    ]

@@ -181,7 +181,7 @@ async def test_every_write_raises_the_generation(sessions) -> None:  # type: ign
     after_create = await generation()
     async with sessions.begin() as session:
         await update_report(
-            session, space_id=1, report_id=1, draft=draft("two"), body_report_id=None
+            session, space_id=1, report_id=1, draft=draft("two"), body_report_id="InsightsReports-1"
         )
     after_update = await generation()
     async with sessions.begin() as session:
