@@ -14,6 +14,7 @@ reset raises, so the next request already sees the new data.
 from __future__ import annotations
 
 import json
+from argparse import ArgumentTypeError
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from gateway.insights.ticks import TimestampError, format_timestamp, parse_timestamp
+from gateway.insights.ticks import CLOCK_RANGE, format_timestamp
+from gateway.settings import parse_now
 from gateway.store.engine import store_state
 from mock_server.bodies import json_type, parse_json
 from mock_server.errors import bad_request
@@ -118,10 +120,10 @@ def _generation_plan(body: Mapping[str, Any], *, now: int) -> ResetPlan:
     text = body.get("Now")
     if text is not None:
         try:
-            now = parse_timestamp(text)
-        except TimestampError:
+            now = parse_now(text)
+        except ArgumentTypeError:
             problems.append(
-                f"Now must be an ISO 8601 timestamp with a time zone, like "
+                f"Now must be an ISO 8601 timestamp with a time zone {CLOCK_RANGE}, like "
                 f"2026-11-26T12:00:00Z; {json.dumps(text)} is not one."
             )
     if problems or seed is None:
