@@ -40,9 +40,11 @@ from gateway.graphql.schema import schema
 from gateway.insights import report as core
 from gateway.insights.ids import Kind, parse_id
 from gateway.insights.metrics import MetricsQuery
+from gateway.request_limits import BodyLimits
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
 from gateway.store.engine import check_store, create_engine, session_factory
+from gateway.store.health import StoreHealth
 from gateway.store.insights import SpaceColumns, metrics_moment
 from gateway.strict_json import JsonError, decode
 
@@ -58,6 +60,7 @@ class Store:
         self._generations: GenerationReader | None = None
         self.answers = AnswerCache()
         self.columns = SpaceColumns()
+        self.health = StoreHealth()
 
     async def open(self) -> None:
         engine = create_engine(self.database_url)
@@ -121,7 +124,10 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         context = Context(
-            sessions=self.store.sessions, clock=self.clock, columns=self.store.columns
+            sessions=self.store.sessions,
+            clock=self.clock,
+            columns=self.store.columns,
+            health=self.store.health,
         )
         # The clock reading the answer is kept under, when `__call__` keeps it.
         context.now = getattr(request.state, "now", context.now)
@@ -334,6 +340,7 @@ def create_app(settings: Settings) -> GatewayApp:
     app.store = store
     app.settings = settings
     app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys, public=(STATIC_PATH + "/",))
+    app.add_middleware(BodyLimits)
     return app
 
 

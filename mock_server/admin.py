@@ -38,6 +38,9 @@ from seed.lifecycle import LoadSummary
 MAX_DEPLOYMENTS = 1_000_000
 """A reset generates in the server's process; more than this is a job for `python -m seed`."""
 
+MAX_RESET_BODY_BYTES = 256 * 1024 * 1024
+"""A data file of about 700,000 deployments; larger ones load with `python -m seed import`."""
+
 DATA_FILE_ORIGIN = "admin reset: data file"
 
 COUNTED = (
@@ -67,17 +70,18 @@ class ResetPlan:
 
 
 async def health(request: Request) -> Response:
-    """The store answers and is complete; `Now` is the server's clock (fixed by --now)."""
+    """The store answers and is complete, or was found damaged (503, with SQLite's words);
+    `Now` is the server's clock (fixed by --now)."""
     resources = resources_of(request)
-    state = await store_state(resources.engine)
-    return JSONResponse(
-        {
-            "Status": "Healthy",
-            "Store": state,
-            "Now": format_timestamp(resources.clock()),
-            "ClockFixed": resources.settings.now is not None,
-        }
-    )
+    clock = {
+        "Now": format_timestamp(resources.clock()),
+        "ClockFixed": resources.settings.now is not None,
+    }
+    if resources.health.damage is None:
+        state = await store_state(resources.engine)
+        return JSONResponse({"Status": "Healthy", "Store": state, **clock})
+    problem = {"Status": "Damaged", "Store": "damaged", "Problem": resources.health.message()}
+    return JSONResponse({**problem, **clock}, status_code=503)
 
 
 async def reset(request: Request) -> Response:

@@ -10,6 +10,7 @@ import strawberry
 
 from gateway.graphql.context import Info
 from gateway.graphql.enums import TenantMode, text
+from gateway.graphql.errors import store_damaged
 from gateway.graphql.types import Report, ReportId, SpaceId
 from gateway.insights import report as core
 from gateway.insights.errors import Invalid, NotFound, listed
@@ -108,6 +109,12 @@ DeleteReportResult = Annotated[
 ]
 
 
+def _refuse_if_damaged(info: Info) -> None:
+    """Nothing more is written into a store found damaged."""
+    if info.context.health.damage is not None:
+        raise store_damaged(info.context.health)
+
+
 def _no_space(space_id: str) -> NotFoundProblem:
     return NotFoundProblem(message=f"There is no space with id {space_id}.")
 
@@ -124,6 +131,7 @@ class Mutation:
         info: Info,
         input: Annotated[ReportInput, strawberry.argument(description="The new report.")],
     ) -> ReportResult:
+        _refuse_if_damaged(info)
         space = parse_id(Kind.SPACE, input.space_id)
         if space is None:
             return _no_space(input.space_id)
@@ -147,6 +155,7 @@ class Mutation:
             ReportInput, strawberry.argument(description="Every property, as it should be.")
         ],
     ) -> ReportResult:
+        _refuse_if_damaged(info)
         space = parse_id(Kind.SPACE, input.space_id)
         if space is None:
             return _no_space(input.space_id)
@@ -172,6 +181,7 @@ class Mutation:
     async def delete_report(
         self, info: Info, space_id: SpaceId, id: ReportId
     ) -> DeleteReportResult:
+        _refuse_if_damaged(info)
         space = parse_id(Kind.SPACE, space_id)
         if space is None:
             return _no_space(space_id)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlmodel import col
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
@@ -20,7 +19,7 @@ from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
 from gateway.graphql.context import Info
-from gateway.graphql.errors import not_found, should_mask
+from gateway.graphql.errors import GatewayErrors, not_found, should_mask
 from gateway.graphql.limits import MAX_TOKENS, QueryCost, ShapeLimits
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.paging import DEFAULT_PAGE_SIZE, Connection
@@ -109,7 +108,7 @@ def create_schema() -> strawberry.Schema:
             lambda: AddValidationRules([ShapeLimits]),
             lambda: ValidationCache(maxsize=256),
             QueryCost,
-            lambda: MaskErrors(should_mask_error=should_mask),
+            lambda: GatewayErrors(should_mask_error=should_mask),
         ],
     )
 
