@@ -30,7 +30,7 @@ from gateway.store.insights import report_metrics, report_streams
 from mock_server import wire
 from mock_server.bodies import parse_report_body
 from mock_server.logo import logo_svg
-from mock_server.paging import collection, parse_page
+from mock_server.paging import Page, collection, parse_page
 from mock_server.resources import resources_of
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -83,8 +83,12 @@ async def space_home(request: Request) -> Response:
     return ok(wire.space_document(format_id(Kind.SPACE, space.id), space.name))
 
 
+def page_of(request: Request) -> Page:
+    return parse_page(query_values(request))
+
+
 async def list_reports(request: Request) -> Response:
-    page = parse_page(query_values(request))
+    page = page_of(request)
     space_id = space_number(request)
     async with resources_of(request).sessions() as session:
         total, reports = await store.list_reports(
@@ -200,13 +204,26 @@ def now_of(request: Request) -> int:
     return now
 
 
-def cached(endpoint: Endpoint, *, clock: bool = False, moment: Moment | None = None) -> Endpoint:
-    """`endpoint`'s 200 answers, kept by (store generation, path, query string), and, when the
-    answer depends on now (`clock`), by the clock's reading; with a real clock, by the parts of
-    it the answer depends on instead, when `moment` tells them."""
+def no_parameters(_request: Request) -> Hashable:
+    return None
+
+
+def cached(
+    endpoint: Endpoint,
+    *,
+    parameters: Callable[[Request], Hashable] = no_parameters,
+    clock: bool = False,
+    moment: Moment | None = None,
+) -> Endpoint:
+    """`endpoint`'s 200 answers, kept by (store generation, path, `parameters`: the query
+    parameters that change the answer, parsed, so that unknown ones, their order and the case
+    of names and values do not), and, when the answer depends on now (`clock`), by the clock's
+    reading; with a real clock, by the parts of it the answer depends on instead, when `moment`
+    tells them. Bad parameters are a 400 before anything is kept."""
 
     async def answer(request: Request) -> Response:
         resources = resources_of(request)
+        asked = parameters(request)
         generation = await resources.generations.read()
         when: Hashable = None
         if clock:
@@ -222,7 +239,7 @@ def cached(endpoint: Endpoint, *, clock: bool = False, moment: Moment | None = N
             kept = KeptAnswer(200, body, response.media_type)
             return Sized(kept, kept.size)
 
-        key = (request.scope["path"], request.scope["query_string"], when)
+        key = (request.scope["path"], asked, when)
         answer: KeptAnswer = await resources.answers.get_or_build(generation, key, build)
         return await answer.response(request.scope)
 
@@ -256,9 +273,12 @@ def resource(path: str, **handlers: Endpoint) -> Route:
 API_ROUTES = [
     resource("/api", GET=root),
     resource("/api/{spaceId}", GET=cached(space_home)),
-    resource(REPORTS, GET=cached(list_reports), POST=create_report),
+    resource(REPORTS, GET=cached(list_reports, parameters=page_of), POST=create_report),
     resource(REPORT, GET=cached(get_report), PUT=update_report, DELETE=delete_report),
     resource(REPORT + "/deployments", GET=cached(report_deployments, clock=True)),
-    resource(REPORT + "/metrics", GET=cached(metrics, clock=True, moment=metrics_moment)),
+    resource(
+        REPORT + "/metrics",
+        GET=cached(metrics, parameters=_metrics_query, clock=True, moment=metrics_moment),
+    ),
     resource(REPORT + "/logo", GET=logo),
 ]
