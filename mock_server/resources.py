@@ -13,6 +13,7 @@ from starlette.requests import Request
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader
 from gateway.store.engine import opened_store, session_factory
+from gateway.store.health import StoreHealth
 from gateway.store.insights import SpaceColumns
 
 
@@ -29,6 +30,8 @@ class Resources:
     """Encoded answers of GET requests, by the store's generation (see `routes.cached`)."""
     columns: SpaceColumns = field(default_factory=SpaceColumns)
     """Each space's counted deployments as columns, by the store's generation."""
+    health: StoreHealth = field(default_factory=StoreHealth)
+    """Damage found while serving: then every answer that needs the store is a 503."""
     generations: GenerationReader = field(init=False)
 
     def __post_init__(self) -> None:

@@ -27,6 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope
 
+from gateway.strict_json import JsonError, decode
+
 NOT_FOUND = "PersistedQueryNotFound"
 NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
 MISMATCH = "provided sha does not match query"
@@ -93,8 +95,8 @@ class PersistedQueries:
         if _MARK not in body:
             return unchanged  # no JSON is parsed for a request that asks for none
         try:
-            payload = json.loads(body)
-        except ValueError:
+            payload = decode(body)
+        except JsonError:
             return unchanged
         if not isinstance(payload, dict):
             return unchanged
@@ -117,8 +119,8 @@ class PersistedQueries:
         if "extensions" not in parameters:
             return unchanged
         try:
-            extensions = json.loads(parameters["extensions"])
-        except ValueError:
+            extensions = decode(parameters["extensions"])
+        except JsonError:
             return unchanged
         query, refusal = self._query_of(parameters.get("query"), extensions)
         if refusal is not None:

@@ -3,7 +3,7 @@ that name `projectIds` and `TENANT_TAG_SET` where REST names `ProjectIds` and `T
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import Enum
 
 import strawberry
@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from gateway.graphql import enums
 from gateway.insights import metrics as core_metrics
+from gateway.insights.errors import and_more, first_listed
 from gateway.insights.problems import Field, Path, describe
 from gateway.insights.problems import Problem as CoreProblem
 from gateway.insights.report import TenantMode as CoreTenantMode
@@ -85,9 +86,18 @@ class Problem:
         return cls(field=field_path(problem.path, root=root), message=describe(problem, GRAPHQL))
 
 
+def listed_problems(problems: Sequence[CoreProblem], *, root: str | None = None) -> list[Problem]:
+    """The problems an answer lists: the first 100, then one that says how many more."""
+    shown, more = first_listed(problems)
+    listed = [Problem.from_core(problem, root=root) for problem in shown]
+    if more:
+        listed.append(Problem(field=root or "", message=and_more(more)))
+    return listed
+
+
 def bad_input(problems: Iterable[CoreProblem], *, root: str | None = None) -> GraphQLError:
     """A client error listing every problem: `extensions.problems` as `{field, message}`."""
-    listed = [Problem.from_core(problem, root=root) for problem in problems]
+    listed = listed_problems(list(problems), root=root)
     return GraphQLError(
         " ".join(problem.message for problem in listed),
         extensions={

@@ -7,9 +7,15 @@ its own names (`gateway.insights.problems`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from gateway.insights.problems import OCTOPUS, Problem, describe
+
+MAX_LISTED_PROBLEMS = 100
+"""An answer lists at most this many problems, then how many more there are."""
+
+Listed = TypeVar("Listed")
 
 
 class InsightsError(Exception):
@@ -31,3 +37,20 @@ class Invalid(InsightsError):
     def problems(self) -> tuple[str, ...]:
         """Each problem as a sentence in Octopus's names (REST's, the data file's)."""
         return tuple(describe(problem, OCTOPUS) for problem in self.details)
+
+
+def and_more(count: int) -> str:
+    """The line that ends a list of problems cut at `MAX_LISTED_PROBLEMS`."""
+    return f"... and {count} more"
+
+
+def listed(problems: Sequence[str]) -> list[str]:
+    """The problems an answer lists: the first `MAX_LISTED_PROBLEMS`, then how many more."""
+    if len(problems) <= MAX_LISTED_PROBLEMS:
+        return list(problems)
+    return [*problems[:MAX_LISTED_PROBLEMS], and_more(len(problems) - MAX_LISTED_PROBLEMS)]
+
+
+def first_listed(problems: Sequence[Listed]) -> tuple[list[Listed], int]:
+    """The problems an answer lists (the first `MAX_LISTED_PROBLEMS`) and how many more."""
+    return list(problems[:MAX_LISTED_PROBLEMS]), max(len(problems) - MAX_LISTED_PROBLEMS, 0)

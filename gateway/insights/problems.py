@@ -12,7 +12,7 @@ from enum import Enum, StrEnum
 from typing import Protocol
 
 from gateway.insights.ids import Kind
-from gateway.insights.ticks import format_timestamp
+from gateway.insights.ticks import CLOCK_RANGE, format_timestamp
 
 
 class Field(StrEnum):
@@ -21,6 +21,7 @@ class Field(StrEnum):
     SPACE_ID = "SpaceId"
     ID = "Id"
     NAME = "Name"
+    DESCRIPTION = "Description"
     PROJECT_GROUP_IDS = "ProjectGroupIds"
     PROJECT_IDS = "ProjectIds"
     TENANT_IDS = "TenantIds"
@@ -53,6 +54,10 @@ class Rule(StrEnum):
     ID_MISMATCH = "id-mismatch"
     REQUIRED = "required"
     TOO_LONG = "too-long"
+    LONG_TEXT = "long-text"
+    CONTROL_CHARACTERS = "control-characters"
+    TOO_MANY_ENTRIES = "too-many-entries"
+    REPEATED_ENTRY = "repeated-entry"
     NAME_TAKEN = "name-taken"
     NOT_IN_SPACE = "not-in-space"
     MALFORMED_ID = "malformed-id"
@@ -68,6 +73,7 @@ class Rule(StrEnum):
     UNKNOWN_GROUP = "unknown-group"
     WINDOW_REVERSED = "window-reversed"
     TOO_MANY_INTERVALS = "too-many-intervals"
+    OUT_OF_CLOCK_RANGE = "out-of-clock-range"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,24 @@ def _article(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
+def _in_group(problem: Problem) -> bool:
+    return len(problem.path) > 1 and problem.path[0] is Field.ENVIRONMENT_GROUPS
+
+
+def _named(problem: Problem, naming: Naming) -> str:
+    """What the path names: a property, or an environment group's name."""
+    if _in_group(problem) and problem.field is Field.NAME:
+        return "environment group name"
+    return naming.field(problem.field)
+
+
+def _owner(problem: Problem, naming: Naming) -> str:
+    """The array a problem is about: "The ProjectIds", "The environment group 'Live'"."""
+    if problem.field is Field.ENVIRONMENTS:
+        return f"The environment group {problem.group!r}"
+    return f"The {naming.field(problem.field)}"
+
+
 def _instant(ticks: object) -> str:
     assert isinstance(ticks, int)
     return format_timestamp(ticks)
@@ -148,9 +172,24 @@ def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
         case Rule.TOO_LONG:
             text = str(value)
             return (
-                f"The {name} {text[:40]!r}... is {len(text)} characters long; "
-                f"the limit is {problem.limit}."
+                f"The {_named(problem, naming)} {text[:40]!r}... is {len(text)} characters "
+                f"long; the limit is {problem.limit}."
             )
+        case Rule.LONG_TEXT:
+            return (
+                f"The {name} is {len(str(value)):,} characters long; "
+                f"the limit is {problem.limit:,}."
+            )
+        case Rule.CONTROL_CHARACTERS if problem.field is Field.DESCRIPTION:
+            return f"The {name} holds control characters other than tabs and line breaks."
+        case Rule.CONTROL_CHARACTERS:
+            return f"The {_named(problem, naming)} {value!r} holds control characters."
+        case Rule.TOO_MANY_ENTRIES:
+            return (
+                f"{_owner(problem, naming)} has {value:,} entries; the limit is {problem.limit:,}."
+            )
+        case Rule.REPEATED_ENTRY:
+            return f"{_owner(problem, naming)} lists {value!r} more than once."
         case Rule.NAME_TAKEN:
             return f"{subject} is already used by another report in {problem.space}."
         case Rule.NOT_IN_SPACE if problem.group is not None:
@@ -169,7 +208,7 @@ def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
             groups = naming.field(Field.ENVIRONMENT_GROUPS)
             return f"Every {groups} entry needs a {name}."
         case Rule.GROUP_NAME_REPEATED:
-            return f"The environment group name {value!r} is used more than once."
+            return f"The {_named(problem, naming)} {value!r} is used more than once."
         case Rule.ENVIRONMENT_IN_TWO_GROUPS:
             return (
                 f"The environment {value!r} is in environment groups {problem.other!r} and "
@@ -193,6 +232,8 @@ def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
         case Rule.WINDOW_REVERSED:
             start, end = _instant(value), _instant(problem.other)
             return f"The window starts at {start}, after its end, {end}."
+        case Rule.OUT_OF_CLOCK_RANGE:
+            return f"The window must lie {CLOCK_RANGE}; {_instant(value)} does not."
         case Rule.TOO_MANY_INTERVALS:
             start, end = _instant(value), _instant(problem.other)
             length = str(problem.choices[0].value).lower()
