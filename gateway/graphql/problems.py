@@ -18,20 +18,8 @@ from gateway.insights.report import TenantMode as CoreTenantMode
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 
-_FIELDS = {
-    Field.SPACE_ID: "spaceId",
-    Field.ID: "id",
-    Field.NAME: "name",
-    Field.PROJECT_GROUP_IDS: "projectGroupIds",
-    Field.PROJECT_IDS: "projectIds",
-    Field.TENANT_IDS: "tenantIds",
-    Field.TENANT_TAGS: "tenantTags",
-    Field.TENANT_MODE: "tenantMode",
-    Field.ENVIRONMENT_GROUPS: "environmentGroups",
-    Field.ENVIRONMENTS: "environmentIds",
-    Field.TIME_ZONE: "timeZone",
-}
-"""Where GraphQL's name differs from the core's; the rest (split, from, ...) are the same."""
+_FIELDS = {Field.ENVIRONMENTS: "environmentIds"}
+"""Where GraphQL's name is not the core's in camelCase (`TimeZone` -> `timeZone`)."""
 
 _ENUMS: dict[type[Enum], type[Enum]] = {
     CoreTenantMode: enums.TenantMode,
@@ -49,7 +37,7 @@ class GraphQLNaming:
     """GraphQL's names: camelCase fields, enum values by their GraphQL names."""
 
     def field(self, field: Field) -> str:
-        return _FIELDS.get(field, field.value)
+        return _FIELDS.get(field) or field.value[0].lower() + field.value[1:]
 
     def choice(self, member: Enum) -> str:
         return _ENUMS[type(member)](member.value).name

@@ -245,3 +245,40 @@ async def test_delete_in_another_space_is_not_found(client: httpx.AsyncClient) -
         result = await data(client, DELETE, {"spaceId": space, "id": report})
         assert result["deleteReport"]["__typename"] == "NotFound"
     assert await names(client) == [("InsightsReports-1", "Web", None)]
+
+
+async def test_problems_of_the_hardened_rules_name_their_fields(client: httpx.AsyncClient) -> None:
+    created = await create(
+        client,
+        name="Bad\u0007name",
+        description="x" * 4001,
+        projectIds=["Projects-1", "Projects-2", "Projects-1"],
+        environmentGroups=[
+            {"name": "Live", "environmentIds": ["Environments-2", "Environments-2"]}
+        ],
+    )
+    assert created["problems"] == [
+        {"field": "input.name", "message": "The name 'Bad\\x07name' holds control characters."},
+        {
+            "field": "input.description",
+            "message": "The description is 4,001 characters long; the limit is 4,000.",
+        },
+        {
+            "field": "input.projectIds[2]",
+            "message": "The projectIds lists 'Projects-1' more than once.",
+        },
+        {
+            "field": "input.environmentGroups[0].environmentIds[1]",
+            "message": "The environment group 'Live' lists 'Environments-2' more than once.",
+        },
+    ]
+
+
+async def test_at_most_100_problems_are_listed(client: httpx.AsyncClient) -> None:
+    created = await create(
+        client, name="Many", tenantTags=[f"Location/Nowhere {n}" for n in range(150)]
+    )
+    problems = created["problems"]
+    assert len(problems) == 101
+    assert problems[99]["field"] == "input.tenantTags[99]"
+    assert problems[-1] == {"field": "input", "message": "... and 50 more"}
