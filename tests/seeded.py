@@ -46,6 +46,20 @@ def seed_store(directory: Path) -> str:
 
 
 @dataclass(frozen=True)
+class SeededDemo:
+    """A seeded store's URL and every report in it."""
+
+    url: str
+    reports: list[SeededReport]
+
+
+def seeded_demo(directory: Path) -> SeededDemo:
+    """A seeded demo store in `directory`, with its reports read back."""
+    url = seed_store(directory)
+    return SeededDemo(url, asyncio.run(seeded_reports(url)))
+
+
+@dataclass(frozen=True)
 class SeededReport:
     report: Report
     tag_set_ids: tuple[int, ...]

@@ -7,6 +7,11 @@ global ids as they are (`Projects-1`, `InsightsReports-2`). A missing thing is n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
 from gateway.graphql.context import Info
 from gateway.graphql.entities import (
     Channel,
@@ -41,35 +46,26 @@ async def find_node(info: Info, id: str) -> Node | None:
         return None
     kind, number = found
     loaders = info.context.loaders
-    match kind:
-        case Kind.SPACE:
-            space = await loaders.spaces.load(number)
-            return None if space is None else Space.from_model(space)
-        case Kind.PROJECT_GROUP:
-            group = await loaders.project_groups.load(number)
-            return None if group is None else ProjectGroup.from_model(group)
-        case Kind.PROJECT:
-            project = await loaders.projects.load(number)
-            return None if project is None else Project.from_model(project)
-        case Kind.CHANNEL:
-            channel = await loaders.channels.load(number)
-            return None if channel is None else Channel.from_model(channel)
-        case Kind.ENVIRONMENT:
-            environment = await loaders.environments.load(number)
-            return None if environment is None else Environment.from_model(environment)
-        case Kind.TENANT:
-            tenant = await loaders.tenants.load(number)
-            return None if tenant is None else Tenant.from_model(tenant)
-        case Kind.TAG_SET:
-            tag_set = await loaders.tag_sets.load(number)
-            return None if tag_set is None else TagSet.from_model(tag_set)
+    by_loader: dict[Kind, tuple[DataLoader[int, Any], Callable[[Any], Node]]] = {
+        Kind.SPACE: (loaders.spaces, Space.from_model),
+        Kind.PROJECT_GROUP: (loaders.project_groups, ProjectGroup.from_model),
+        Kind.PROJECT: (loaders.projects, Project.from_model),
+        Kind.CHANNEL: (loaders.channels, Channel.from_model),
+        Kind.ENVIRONMENT: (loaders.environments, Environment.from_model),
+        Kind.TENANT: (loaders.tenants, Tenant.from_model),
+        Kind.TAG_SET: (loaders.tag_sets, TagSet.from_model),
+    }
+    if kind in by_loader:
+        loader, build = by_loader[kind]
+        row = await loader.load(number)
+        return None if row is None else build(row)
     async with info.context.sessions() as session:
         if kind is Kind.RELEASE:
             release = await session.get(models.Release, number)
             return None if release is None else Release.from_model(release)
         if kind is Kind.INSIGHTS_REPORT:
-            row = await session.get(models.InsightsReport, number)
-            return None if row is None else Report.from_core(report_from_row(row))
+            report = await session.get(models.InsightsReport, number)
+            return None if report is None else Report.from_core(report_from_row(report))
         located = await find_deployment(session, deployment_id=number)
     if located is None:
         return None

@@ -4,6 +4,8 @@ answers with errors never are."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -92,9 +94,25 @@ STREAMS = """
 """
 
 
-async def test_with_a_real_clock_answers_are_kept_while_their_metrics_cannot_change(
-    engine: AsyncEngine, database_url: str
-) -> None:
+@dataclass
+class RealClock:
+    """A gateway on the real clock whose readings a test sets, and a client on it."""
+
+    app: GatewayApp
+    client: httpx.AsyncClient
+    reading: list[int]
+
+    async def at(self, moment: int, query: str, **variables: Any) -> Any:
+        """The `data` of a query that must succeed, read at `moment`."""
+        self.reading[0] = moment
+        body = await graphql(self.client, query, variables)
+        assert "errors" not in body, body
+        return body["data"]
+
+
+@pytest.fixture
+async def real_clock(engine: AsyncEngine, database_url: str) -> AsyncIterator[RealClock]:
+    """The small store with one report, "A", behind a gateway whose clock is not fixed."""
     await seed_small_store(engine)
     gateway = create_app(
         Settings(database_url=database_url, api_keys=(API_KEY,), api_keys_generated=False)
@@ -111,34 +129,34 @@ async def test_with_a_real_clock_answers_are_kept_while_their_metrics_cannot_cha
         ) as client:
             created = await graphql(client, CREATE, {"input": {"spaceId": "Spaces-1", "name": "A"}})
             assert created["data"]["createReport"]["__typename"] == "Report"
-
-            async def at(moment: int, query: str) -> dict[str, Any]:
-                reading[0] = moment
-                body = await graphql(client, query)
-                assert "errors" not in body, body
-                data: dict[str, Any] = body["data"]["report"]
-                return data
-
-            def successful(answer: dict[str, Any]) -> int:
-                return sum(
-                    i["successfulDeployments"] for s in answer["metrics"] for i in s["intervals"]
-                )
-
-            answers = gateway.store.answers
-            at_now = await at(NOW, METRICS)
-            hits = answers.hits
-            assert await at(NOW + TICKS_PER_HOUR, METRICS) == at_now
-            assert answers.hits == hits + 1
-            assert successful(at_now) == 3
-            # A day after T0, Deployments-3 had not completed yet.
-            assert successful(await at(T0 + TICKS_PER_DAY, METRICS)) == 2
-            # Streams depend on now exactly: a later reading answers afresh.
-            await at(NOW, STREAMS)
-            hits = answers.hits
-            await at(NOW + TICKS_PER_HOUR, STREAMS)
-            assert answers.hits == hits
+            yield RealClock(gateway, client, reading)
     finally:
         await gateway.store.close()
+
+
+async def test_with_a_real_clock_answers_are_kept_while_their_metrics_cannot_change(
+    real_clock: RealClock,
+) -> None:
+    async def at(moment: int, query: str) -> dict[str, Any]:
+        report: dict[str, Any] = (await real_clock.at(moment, query))["report"]
+        return report
+
+    def successful(answer: dict[str, Any]) -> int:
+        return sum(i["successfulDeployments"] for s in answer["metrics"] for i in s["intervals"])
+
+    answers = real_clock.app.store.answers
+    at_now = await at(NOW, METRICS)
+    hits = answers.hits
+    assert await at(NOW + TICKS_PER_HOUR, METRICS) == at_now
+    assert answers.hits == hits + 1
+    assert successful(at_now) == 3
+    # A day after T0, Deployments-3 had not completed yet.
+    assert successful(await at(T0 + TICKS_PER_DAY, METRICS)) == 2
+    # Streams depend on now exactly: a later reading answers afresh.
+    await at(NOW, STREAMS)
+    hits = answers.hits
+    await at(NOW + TICKS_PER_HOUR, STREAMS)
+    assert answers.hits == hits
 
 
 WEEKLY = """
@@ -201,67 +219,40 @@ query Drill($from: Timestamp, $to: Timestamp) {
 
 
 async def test_with_a_real_clock_what_moves_with_now_is_never_stale(
-    engine: AsyncEngine, database_url: str
+    real_clock: RealClock,
 ) -> None:
-    await seed_small_store(engine)
-    gateway = create_app(
-        Settings(database_url=database_url, api_keys=(API_KEY,), api_keys_generated=False)
-    )
-    view = next(route for route in gateway.routes if getattr(route, "path", "") == "/graphql")
-    reading = [NOW]
-    view.app.clock = lambda: reading[0]  # type: ignore[attr-defined]
-    await gateway.store.open()
-    try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=gateway),
-            base_url="http://gateway",
-            headers={"X-Octopus-ApiKey": API_KEY},
-        ) as client:
-            created = await graphql(client, CREATE, {"input": {"spaceId": "Spaces-1", "name": "A"}})
-            assert created["data"]["createReport"]["__typename"] == "Report"
-            answers = gateway.store.answers
-
-            async def at(moment: int, query: str, **variables: Any) -> Any:
-                reading[0] = moment
-                body = await graphql(client, query, variables)
-                assert "errors" not in body, body
-                return body["data"]
-
-            # Deployments-1 completed at T0 + 2 h: 28 days later it leaves the current block.
-            crossing = T0 + 28 * TICKS_PER_DAY + 2 * TICKS_PER_HOUR
-            before = await at(crossing - 1, TREND)
-            after = await at(crossing, TREND)
-            assert before["report"]["summary"]["trend"]["deploymentFrequency"] == {
-                "previousCount": 0,
-                "currentCount": 3,
-            }
-            assert after["report"]["summary"]["trend"]["deploymentFrequency"] == {
-                "previousCount": 1,
-                "currentCount": 2,
-            }
-            # Per-day frequency moves with every tick of a window that ends now.
-            first = await at(NOW, PER_DAY)
-            later = await at(NOW + TICKS_PER_HOUR, PER_DAY)
-            per_day = [
-                a["report"]["summary"]["totals"]["deploymentsPerDay"] for a in (first, later)
-            ]
-            assert per_day[0] > per_day[1]
-            # What depends on the window's deployments only is kept while they cannot change.
-            counted = await at(NOW, COUNTS)
-            hits = answers.hits
-            assert await at(NOW + TICKS_PER_HOUR, COUNTS) == counted
-            assert answers.hits == hits + 1
-            # A drill-down over an explicit window does not depend on now; one over the
-            # default window does.
-            window = {"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z"}
-            explicit = await at(NOW, DRILL, **window)
-            hits = answers.hits
-            assert await at(NOW + TICKS_PER_HOUR, DRILL, **window) == explicit
-            assert answers.hits == hits + 1
-            assert explicit["deployments"]["totalCount"] == 2
-            await at(NOW, DRILL)
-            hits = answers.hits
-            await at(NOW + TICKS_PER_HOUR, DRILL)
-            assert answers.hits == hits
-    finally:
-        await gateway.store.close()
+    at, answers = real_clock.at, real_clock.app.store.answers
+    # Deployments-1 completed at T0 + 2 h: 28 days later it leaves the current block.
+    crossing = T0 + 28 * TICKS_PER_DAY + 2 * TICKS_PER_HOUR
+    before = await at(crossing - 1, TREND)
+    after = await at(crossing, TREND)
+    assert before["report"]["summary"]["trend"]["deploymentFrequency"] == {
+        "previousCount": 0,
+        "currentCount": 3,
+    }
+    assert after["report"]["summary"]["trend"]["deploymentFrequency"] == {
+        "previousCount": 1,
+        "currentCount": 2,
+    }
+    # Per-day frequency moves with every tick of a window that ends now.
+    first = await at(NOW, PER_DAY)
+    later = await at(NOW + TICKS_PER_HOUR, PER_DAY)
+    per_day = [a["report"]["summary"]["totals"]["deploymentsPerDay"] for a in (first, later)]
+    assert per_day[0] > per_day[1]
+    # What depends on the window's deployments only is kept while they cannot change.
+    counted = await at(NOW, COUNTS)
+    hits = answers.hits
+    assert await at(NOW + TICKS_PER_HOUR, COUNTS) == counted
+    assert answers.hits == hits + 1
+    # A drill-down over an explicit window does not depend on now; one over the default
+    # window does.
+    window = {"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z"}
+    explicit = await at(NOW, DRILL, **window)
+    hits = answers.hits
+    assert await at(NOW + TICKS_PER_HOUR, DRILL, **window) == explicit
+    assert answers.hits == hits + 1
+    assert explicit["deployments"]["totalCount"] == 2
+    await at(NOW, DRILL)
+    hits = answers.hits
+    await at(NOW + TICKS_PER_HOUR, DRILL)
+    assert answers.hits == hits

@@ -3,11 +3,9 @@ interval counts, and a report's summary agrees with its deployments counted by h
 
 from __future__ import annotations
 
-import asyncio
 import json
 import statistics
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +16,19 @@ from gateway.app import create_app
 from gateway.graphql.ide import DASHBOARD_QUERY, EXAMPLES
 from gateway.insights.ticks import TICKS_PER_DAY, format_timestamp, parse_timestamp
 from gateway.settings import Settings
-from tests.seeded import NOW, SeededReport, seed_store, seeded_reports
+from tests.seeded import NOW, SeededDemo, SeededReport, seeded_demo
 
 KEY = "API-DRILLDOWNTESTKEY0000000000"
 DAY = TICKS_PER_DAY
 
 
-@dataclass(frozen=True)
-class Demo:
-    url: str
-    reports: list[SeededReport]
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    url = seed_store(Path(tmp_path_factory.mktemp("drilldown")))
-    return Demo(url, asyncio.run(seeded_reports(url)))
+def demo(tmp_path_factory: pytest.TempPathFactory) -> SeededDemo:
+    return seeded_demo(Path(tmp_path_factory.mktemp("drilldown")))
 
 
 @pytest.fixture
-async def client(demo: Demo) -> AsyncIterator[httpx.AsyncClient]:
+async def client(demo: SeededDemo) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(database_url=demo.url, api_keys=(KEY,), api_keys_generated=False, now=NOW)
     gateway = create_app(settings)
     await gateway.store.open()
@@ -102,7 +93,7 @@ def _splits(seeded: SeededReport) -> list[tuple[str, str | None]]:
 
 
 async def test_the_drill_down_returns_exactly_what_each_interval_counts(
-    demo: Demo, client: httpx.AsyncClient
+    demo: SeededDemo, client: httpx.AsyncClient
 ) -> None:
     checked = 0
     for seeded in demo.reports[:3]:
@@ -228,7 +219,7 @@ def _level_2024_frequency(per_day: float) -> str:
 
 
 async def test_the_summary_agrees_with_its_deployments_counted_by_hand(
-    demo: Demo, client: httpx.AsyncClient
+    demo: SeededDemo, client: httpx.AsyncClient
 ) -> None:
     seeded = max(demo.reports, key=lambda r: r.report.name == "High Volume Report")
     space, id = seeded.report.space_id, seeded.report.id

@@ -9,7 +9,6 @@ deployment's facts and whole seconds for statistics; timestamps and dates as tex
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from gateway.insights.metrics import MetricsQuery, Split, TimeRange
 from gateway.insights.ticks import TICKS_PER_SECOND
 from gateway.settings import Settings
 from mock_server.app import create_app as create_mock_server
-from tests.seeded import NOW, SeededReport, metrics_queries, seed_store, seeded_reports
+from tests.seeded import NOW, SeededDemo, SeededReport, metrics_queries, seeded_demo
 
 KEY = "API-PARITYTESTKEY00000000000000"
 STREAMS_PAGE = 7
@@ -49,16 +48,9 @@ def upper_snake(value: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", value).upper()
 
 
-@dataclass(frozen=True)
-class Demo:
-    url: str
-    reports: list[SeededReport]
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    url = seed_store(Path(tmp_path_factory.mktemp("parity")))
-    return Demo(url, asyncio.run(seeded_reports(url)))
+def demo(tmp_path_factory: pytest.TempPathFactory) -> SeededDemo:
+    return seeded_demo(Path(tmp_path_factory.mktemp("parity")))
 
 
 @dataclass(frozen=True)
@@ -82,7 +74,7 @@ class Servers:
 
 
 @pytest.fixture
-async def servers(demo: Demo) -> AsyncIterator[Servers]:
+async def servers(demo: SeededDemo) -> AsyncIterator[Servers]:
     settings = Settings(database_url=demo.url, api_keys=(KEY,), api_keys_generated=False, now=NOW)
     mock = create_mock_server(settings)
     gateway = create_gateway(settings)
@@ -209,7 +201,7 @@ def deployment_differences(rest: dict[str, Any], graphql: dict[str, Any]) -> lis
 
 
 async def test_every_report_streams_match_the_rest_deployments(
-    demo: Demo, servers: Servers
+    demo: SeededDemo, servers: Servers
 ) -> None:
     wrong: list[str] = []
     deployments = 0
@@ -356,7 +348,7 @@ def rest_parameters(query: MetricsQuery) -> dict[str, str]:
 @pytest.mark.parametrize("time_range", list(TimeRange), ids=str)
 @pytest.mark.parametrize("split", list(Split), ids=str)
 async def test_every_report_metrics_match_the_rest_metrics(
-    demo: Demo, servers: Servers, split: Split, time_range: TimeRange
+    demo: SeededDemo, servers: Servers, split: Split, time_range: TimeRange
 ) -> None:
     wrong: list[str] = []
     counted = 0
