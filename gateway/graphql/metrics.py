@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from gateway.graphql.context import Info
 from gateway.graphql.scalars import Timestamp, seconds
 from gateway.insights import metrics as core
 
@@ -115,17 +116,27 @@ class Interval:
         description="The interval's first instant: its local midnight, or the window's start. "
         "Pass it and `to` to `deployments` for the deployments behind the interval.",
     )
-    last: Timestamp = strawberry.field(
+    last: strawberry.Private[int]
+    ends_now: strawberry.Private[bool]
+    """Whether `to` is now (the last interval of a window that ends now)."""
+
+    @strawberry.field(
         name="to",
         description="The interval's last instant: just before the next interval, or the "
         "window's end.",
     )
+    def end(self, info: Info) -> Timestamp:
+        if self.ends_now:
+            # Now itself, not only what of now the metrics depend on.
+            info.context.exact_now = True
+        return Timestamp(self.last)
 
     @classmethod
-    def from_core(cls, interval: core.Interval) -> Interval:
+    def from_core(cls, interval: core.Interval, *, ends_now: bool = False) -> Interval:
         return cls(
             first=Timestamp(interval.first),
-            last=Timestamp(interval.last),
+            last=interval.last,
+            ends_now=ends_now,
             start=interval.start,
             successful_deployments=interval.successful_deployments,
             lead_time=DurationStats.from_core(interval.lead_time),

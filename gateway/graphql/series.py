@@ -45,9 +45,13 @@ class Series(Performance):
 
     @classmethod
     def from_core(cls, series: core.Series, source: OverviewSource) -> Series:
+        last = len(series.intervals) - 1
         return cls(
             name=series.name,
             key=SeriesKey.from_core(series.key),
-            intervals=[Interval.from_core(interval) for interval in series.intervals],
+            intervals=[
+                Interval.from_core(interval, ends_now=source.moving and index == last)
+                for index, interval in enumerate(series.intervals)
+            ],
             source=source,
         )

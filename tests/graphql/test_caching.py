@@ -256,3 +256,26 @@ async def test_with_a_real_clock_what_moves_with_now_is_never_stale(
     hits = answers.hits
     await at(NOW + TICKS_PER_HOUR, DRILL)
     assert answers.hits == hits
+
+
+async def test_the_last_interval_ends_now_and_is_never_stale(real_clock: RealClock) -> None:
+    query = """
+    { report(spaceId: "Spaces-1", id: "InsightsReports-1") {
+        metrics(timeRange: LAST_MONTH) { intervals { from to } } } }
+    """
+    first = await real_clock.at(NOW, query)
+    later = await real_clock.at(NOW + TICKS_PER_HOUR, query)
+
+    def last_to(answer: Any) -> str:
+        end: str = answer["report"]["metrics"][0]["intervals"][-1]["to"]
+        return end
+
+    assert last_to(first) == "2026-11-12T00:00:00.0000000Z"
+    assert last_to(later) == "2026-11-12T01:00:00.0000000Z"
+    # Without the window's end, the answer is kept by what its metrics depend on.
+    report = 'report(spaceId: "Spaces-1", id: "InsightsReports-1")'
+    starts = f"{{ {report} {{ metrics {{ intervals {{ from }} }} }} }}"
+    kept = await real_clock.at(NOW, starts)
+    hits = real_clock.app.store.answers.hits
+    assert await real_clock.at(NOW + TICKS_PER_HOUR, starts) == kept
+    assert real_clock.app.store.answers.hits == hits + 1
