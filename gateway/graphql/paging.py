@@ -11,6 +11,8 @@ from typing import Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from gateway.graphql.codes import BAD_USER_INPUT
+
 MAX_PAGE_SIZE = 100
 """The most items one page may ask for."""
 
@@ -47,7 +49,7 @@ class PageRequest:
 
 
 def bad_page(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+    return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
 
 
 def page_request(first: int, after: str | None, *, maximum: int = MAX_PAGE_SIZE) -> PageRequest:

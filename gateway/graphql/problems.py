@@ -10,13 +10,12 @@ import strawberry
 from graphql import GraphQLError
 
 from gateway.graphql import enums
+from gateway.graphql.codes import BAD_USER_INPUT
 from gateway.insights import metrics as core_metrics
 from gateway.insights.errors import and_more, first_listed
 from gateway.insights.problems import Field, Path, describe
 from gateway.insights.problems import Problem as CoreProblem
 from gateway.insights.report import TenantMode as CoreTenantMode
-
-BAD_USER_INPUT = "BAD_USER_INPUT"
 
 _FIELDS = {Field.ENVIRONMENTS: "environmentIds"}
 """Where GraphQL's name is not the core's in camelCase (`TimeZone` -> `timeZone`)."""
