@@ -31,7 +31,10 @@ from gateway.store.engine import (
 
 @pytest.fixture
 async def empty(database_url: str) -> AsyncEngine:
+    """An empty database: on SQLite a file with no tables (a missing file is no database)."""
     engine = create_engine(database_url)
+    async with engine.connect():
+        pass
     yield engine  # type: ignore[misc]
     await engine.dispose()
 
@@ -95,7 +98,9 @@ async def test_servers_refuse_an_empty_database_and_name_the_command(
     await check_store(empty)
 
 
-async def test_the_gateway_refuses_to_open_an_unmigrated_store(database_url: str) -> None:
+async def test_the_gateway_refuses_to_open_an_unmigrated_store(
+    empty: AsyncEngine, database_url: str
+) -> None:
     from gateway.app import create_app
 
     app = create_app(Settings(database_url=database_url, api_keys=("key",)))
