@@ -19,6 +19,11 @@ class Kind(StrEnum):
     RELEASE = "Releases"
     DEPLOYMENT = "Deployments"
     INSIGHTS_REPORT = "InsightsReports"
+    TAG = "Tags"
+    LIFECYCLE = "Lifecycles"
+    SERVER_TASK = "ServerTasks"
+    INTERRUPTION = "Interruptions"
+    EVENT = "Events"
 
 
 _ID = re.compile(r"(?P<prefix>[A-Za-z]+)-(?P<number>[1-9][0-9]{0,17})\Z")

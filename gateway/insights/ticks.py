@@ -69,6 +69,16 @@ def format_timestamp(ticks: int) -> str:
     return f"{whole:%Y-%m-%dT%H:%M:%S}.{fraction:07d}Z"
 
 
+def format_offset_timestamp(ticks: int) -> str:
+    """.NET's `DateTimeOffset` as Octopus's core resources write it, in UTC: up to seven
+    fraction digits with trailing zeros trimmed (none, and no point, on a whole second) and an
+    offset: 2024-08-12T09:40:33.229+00:00. `parse_timestamp` reads it back to the same tick."""
+    seconds, fraction = divmod(ticks, TICKS_PER_SECOND)
+    whole = _EPOCH + timedelta(seconds=seconds)
+    digits = f"{fraction:07d}".rstrip("0")
+    return f"{whole:%Y-%m-%dT%H:%M:%S}{'.' + digits if digits else ''}+00:00"
+
+
 def format_duration(ticks: int) -> str:
     """Octopus's duration form `[-]H:mm:ss.f`: total hours unpadded, 1 to 7 fraction digits.
 
