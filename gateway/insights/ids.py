@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -42,3 +43,20 @@ def parse_id(kind: Kind, text: object) -> int | None:
     if match is None or match["prefix"] != kind.value:
         return None
     return int(match["number"])
+
+
+def parse_ids(
+    kind: Kind, values: Iterable[str] | None, *, argument: str, problems: list[str]
+) -> frozenset[int] | None:
+    """The numbers of the ids in an argument (None when the argument is absent); each text that
+    is not an id of this kind adds a problem."""
+    if values is None:
+        return None
+    numbers: set[int] = set()
+    for value in values:
+        number = parse_id(kind, value)
+        if number is None:
+            problems.append(f"The {argument} value {value!r} is not an id like '{kind.value}-1'.")
+        else:
+            numbers.add(number)
+    return frozenset(numbers)
