@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 from gateway.settings import Settings
 from mock_server.admin import ADMIN_ROUTES
 from mock_server.auth import ApiKeyGuard
+from mock_server.core_routes import CORE_ROUTES, FIRST_CORE_ROUTES
 from mock_server.docs import DOCS_ROUTES, OPENAPI_ROUTE
 from mock_server.errors import EXCEPTION_HANDLERS, ErrorBoundary
 from mock_server.faults import FaultInjection
@@ -37,7 +38,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         # Starlette tries the routes in order, and nearly every request is for the API.
-        routes=[OPENAPI_ROUTE, *API_ROUTES, *DOCS_ROUTES, *ADMIN_ROUTES],
+        routes=[
+            OPENAPI_ROUTE,
+            *FIRST_CORE_ROUTES,
+            *API_ROUTES,
+            *CORE_ROUTES,
+            *DOCS_ROUTES,
+            *ADMIN_ROUTES,
+        ],
         middleware=[
             Middleware(ErrorBoundary),
             Middleware(ApiKeyGuard, keys=settings.api_keys),

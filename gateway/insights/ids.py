@@ -45,6 +45,14 @@ def parse_id(kind: Kind, text: object) -> int | None:
     return int(match["number"])
 
 
+def split_id(text: object) -> tuple[str, int] | None:
+    """The prefix and number of an id of any kind (`Users-3` -> ("Users", 3)), or None."""
+    if not isinstance(text, str):
+        return None
+    match = _ID.match(text)
+    return None if match is None else (match["prefix"], int(match["number"]))
+
+
 def parse_ids(
     kind: Kind, values: Iterable[str] | None, *, argument: str, problems: list[str]
 ) -> frozenset[int] | None:
