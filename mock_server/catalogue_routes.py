@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.insights.errors import NotFound
@@ -44,7 +45,9 @@ _space = Space.__table__  # type: ignore[attr-defined]
 
 
 def answer(content: Any) -> Response:
-    return JSONResponse(content)
+    """JSON as Starlette's `JSONResponse` writes it (compact, UTF-8), encoded by orjson: a page
+    of a thousand deployments is a megabyte, ten times quicker so."""
+    return Response(orjson.dumps(content), media_type="application/json")
 
 
 def page_of_query(query: CoreQuery) -> Page:

@@ -18,8 +18,8 @@ from gateway.insights.ids import Kind, format_id
 from gateway.insights.ticks import format_offset_timestamp
 from gateway.store.cache import AnswerCache
 from gateway.store.models import Deployment, Environment, Project, Release, Tenant
-from mock_server.catalogue import lifecycle_id, uses_guided_failure
-from mock_server.listing import IN_LIST_LIMIT, IdArray, id_range, ids_of, kept_ids
+from mock_server.catalogue import uses_guided_failure
+from mock_server.listing import IN_LIST_LIMIT, IdArray, ids_of, kept_ids
 
 _deployment = Deployment.__table__  # type: ignore[attr-defined]
 _release = Release.__table__  # type: ignore[attr-defined]
@@ -141,18 +141,18 @@ async def release_ids(
     )
 
 
-async def release_rows(
-    connection: AsyncConnection, ids: IdArray, where: ReleaseFilter
-) -> list[ReleaseRow]:
+async def release_rows(connection: AsyncConnection, ids: IdArray) -> list[ReleaseRow]:
+    """The rows of a page of ids, highest first (read as `deployment_rows` reads)."""
     r = _release.c
-    statement = select(r.id, r.space_id, r.project_id, r.channel_id, r.version, r.assembled)
-    span = id_range(ids)
-    if span is None:
-        statement = statement.where(r.id.in_([int(number) for number in ids]))
-    else:
-        statement = statement.where(r.id.between(*span), *where.conditions())
-    rows = await connection.execute(statement.order_by(r.id.desc()))
-    return [ReleaseRow(*row) for row in rows]
+    found: list[ReleaseRow] = []
+    for start in range(0, len(ids), IN_LIST_LIMIT):
+        chunk = [int(number) for number in ids[start : start + IN_LIST_LIMIT]]
+        statement = select(r.id, r.space_id, r.project_id, r.channel_id, r.version, r.assembled)
+        found.extend(
+            ReleaseRow(*row) for row in await connection.execute(statement.where(r.id.in_(chunk)))
+        )
+    found.sort(key=lambda row: -row.id)
+    return found
 
 
 async def deployment_ids(
@@ -196,30 +196,26 @@ def _deployment_select() -> Select[Any]:
     )
 
 
-def _deployment_row(row: Any) -> DeploymentRow:
-    values = list(row)
-    values[8] = bool(values[8])
-    return DeploymentRow(*values)
-
-
-async def deployment_rows(
-    connection: AsyncConnection, ids: IdArray, where: DeploymentFilter | None = None
-) -> list[DeploymentRow]:
-    """The rows of a page of ids (highest first), read by id; a long page as the range of its
-    ids under the filter that listed them."""
+async def deployment_rows(connection: AsyncConnection, ids: IdArray) -> list[DeploymentRow]:
+    """The rows of a page of ids, highest first, read by id through the primary key (a few
+    hundred at a time: a range of ids with the filters would let SQLite pick a filter's index
+    and walk all of it), straight from the driver's cursor."""
     d = _deployment.c
-    span = id_range(ids)
-    if span is not None and where is not None:
-        statement = _deployment_select().where(d.id.between(*span), *where.conditions())
-        rows = await connection.execute(statement.order_by(d.id.desc()))
-        return [_deployment_row(row) for row in rows]
     found: list[DeploymentRow] = []
     for start in range(0, len(ids), IN_LIST_LIMIT):
         chunk = [int(number) for number in ids[start : start + IN_LIST_LIMIT]]
-        rows = await connection.execute(_deployment_select().where(d.id.in_(chunk)))
-        found.extend(_deployment_row(row) for row in rows)
+        for row in await _fetched(connection, _deployment_select().where(d.id.in_(chunk))):
+            found.append(DeploymentRow._make(row)._replace(had_guided_failure=bool(row[8])))
     found.sort(key=lambda row: -row.id)
     return found
+
+
+async def _fetched(connection: AsyncConnection, statement: Select[Any]) -> list[Any]:
+    result = await connection.execute(statement)
+    cursor = getattr(result, "cursor", None)
+    rows = cursor.fetchall() if cursor is not None else result.all()
+    result.close()
+    return list(rows)
 
 
 async def deployment_ids_regarding(
@@ -243,16 +239,32 @@ class DocumentIds(NamedTuple):
     task: str
 
 
+_SPACE, _DEPLOYMENT, _PROJECT, _RELEASE, _CHANNEL, _ENVIRONMENT, _TENANT, _TASK = (
+    f"{kind.value}-"
+    for kind in (
+        Kind.SPACE,
+        Kind.DEPLOYMENT,
+        Kind.PROJECT,
+        Kind.RELEASE,
+        Kind.CHANNEL,
+        Kind.ENVIRONMENT,
+        Kind.TENANT,
+        Kind.SERVER_TASK,
+    )
+)
+"""Id prefixes as `format_id` writes them, joined here by hand: a page makes thousands."""
+
+
 def document_ids(row: DeploymentRow) -> DocumentIds:
     return DocumentIds(
-        space=format_id(Kind.SPACE, row.space_id),
-        deployment=format_id(Kind.DEPLOYMENT, row.id),
-        project=format_id(Kind.PROJECT, row.project_id),
-        release=format_id(Kind.RELEASE, row.release_id),
-        channel=format_id(Kind.CHANNEL, row.channel_id),
-        environment=format_id(Kind.ENVIRONMENT, row.environment_id),
-        tenant=None if row.tenant_id is None else format_id(Kind.TENANT, row.tenant_id),
-        task=format_id(Kind.SERVER_TASK, row.id),
+        space=f"{_SPACE}{row.space_id}",
+        deployment=f"{_DEPLOYMENT}{row.id}",
+        project=f"{_PROJECT}{row.project_id}",
+        release=f"{_RELEASE}{row.release_id}",
+        channel=f"{_CHANNEL}{row.channel_id}",
+        environment=f"{_ENVIRONMENT}{row.environment_id}",
+        tenant=None if row.tenant_id is None else f"{_TENANT}{row.tenant_id}",
+        task=f"{_TASK}{row.id}",
     )
 
 
@@ -321,24 +333,12 @@ def deployment_resource(row: DeploymentRow) -> Item:
         "UseGuidedFailure": row.had_guided_failure or uses_guided_failure(row.environment_name),
         "DeploymentProcessId": f"deploymentprocess-{project_id}-s{row.release_id}",
         "ManifestVariableSetId": f"variableset-{project_id}-s{row.release_id}",
-        "LifecycleId": lifecycle_id(row.space_id),
-        "ForcePackageDownload": False,
-        "ForcePackageRedeployment": False,
-        "SkipActions": [],
-        "SpecificMachineIds": [],
-        "ExcludedMachineIds": [],
-        "DeployedToMachineIds": [],
         "DeployedBy": "system",
         "DeployedById": "users-system",
         "Comments": None,
-        "FormValues": {},
-        "Changes": [],
-        "ChangesMarkdown": "",
         "Links": {
             "Self": f"/api/{space_id}/deployments/{deployment_id}",
             "Release": f"/api/{space_id}/releases/{release_id}",
-            "Environment": f"/api/{space_id}/environments/{environment_id}",
-            "Project": f"/api/{space_id}/projects/{project_id}",
             "Task": f"/api/tasks/{task}",
             "Web": f"/app#/{space_id}/deployments/{deployment_id}",
         },

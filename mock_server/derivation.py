@@ -93,10 +93,6 @@ def terminal_kind(state: str) -> EventKind | None:
     return None
 
 
-def _time(ticks: int | None) -> str | None:
-    return None if ticks is None else format_offset_timestamp(ticks)
-
-
 def human_duration(ticks: int) -> str:
     """Octopus's task duration: `18 seconds`, `1 minute`, `3 hours`, `2 days` (whole units)."""
     for unit, name in (
@@ -116,22 +112,28 @@ def task_resource(row: DeploymentRow) -> Item:
     space_id, task = ids.space, ids.task
     state = row.task_state
     completed = state in FINISHED
-    last = row.completed_time or row.start_time or row.queue_time
-    begun = row.queue_time if row.start_time is None else row.start_time
+    queued = format_offset_timestamp(row.queue_time)
+    begun, started = row.queue_time, None
+    if row.start_time is not None:
+        begun, started = row.start_time, format_offset_timestamp(row.start_time)
+    last, updated = begun, started or queued
+    finished = None
+    if row.completed_time is not None:
+        finished = format_offset_timestamp(row.completed_time)
+        last, updated = row.completed_time, finished
     pending = row.had_guided_failure and not completed
     return {
         "Id": task,
         "SpaceId": space_id,
-        "EstimatedRemainingQueueDurationSeconds": 0,
         "Name": TASK_NAME,
         "Description": task_description(row),
         "Arguments": {"DeploymentId": ids.deployment},
         "State": state,
-        "QueueTime": format_offset_timestamp(row.queue_time),
+        "QueueTime": queued,
         "QueueTimeExpiry": None,
-        "StartTime": _time(row.start_time),
-        "LastUpdatedTime": format_offset_timestamp(last),
-        "CompletedTime": _time(row.completed_time),
+        "StartTime": started,
+        "LastUpdatedTime": updated,
+        "CompletedTime": finished,
         "ServerNode": None if row.start_time is None else SERVER_NODE,
         "Duration": human_duration(last - begun),
         "ErrorMessage": _ERRORS.get(state, ""),
@@ -142,11 +144,7 @@ def task_resource(row: DeploymentRow) -> Item:
         "CanRerun": completed,
         "HasWarningsOrErrors": state in _FAILURES or row.had_guided_failure,
         "ProjectId": ids.project,
-        "Links": {
-            "Self": f"/api/tasks/{task}",
-            "Interruptions": f"/api/{space_id}/interruptions?regarding={task}",
-            "Web": f"/app#/{space_id}/tasks/{task}",
-        },
+        "Links": {"Self": f"/api/tasks/{task}", "Web": f"/app#/{space_id}/tasks/{task}"},
     }
 
 

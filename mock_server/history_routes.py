@@ -80,7 +80,7 @@ async def _deployments_page(
             await ensure_space(connection, space)
         generation = await resources.generations.read()
         ids = await deployment_ids(connection, resources.indexes, generation, where)
-        rows = await deployment_rows(connection, page_of(ids, page), where)
+        rows = await deployment_rows(connection, page_of(ids, page))
     return answer(
         collection(
             item_type=item_type,
@@ -124,7 +124,7 @@ async def _releases(
         await ensure_space(connection, space_number(request))
         generation = await resources.generations.read()
         ids = await release_ids(connection, resources.indexes, generation, where)
-        rows = await release_rows(connection, page_of(ids, page), where)
+        rows = await release_rows(connection, page_of(ids, page))
     return answer(
         collection(
             item_type="Release",
@@ -171,9 +171,7 @@ async def get_release(request: Request) -> Response:
     rows = []
     if number is not None:
         async with resources_of(request).engine.connect() as connection:
-            rows = await release_rows(
-                connection, np.array([number], dtype=np.int64), ReleaseFilter()
-            )
+            rows = await release_rows(connection, np.array([number], dtype=np.int64))
     if not rows or rows[0].space_id != space:
         raise missing(text)
     return answer(release_resource(rows[0]))

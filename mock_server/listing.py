@@ -5,7 +5,7 @@ number, highest first. A page at `skip` deep in a million rows must not cost an 
 everything before it (page after page, that is quadratic): each collection's ids, in order and
 after its filters, are read once per store generation into a numpy array (8 bytes an id) and
 kept in `Resources.indexes`; a page is a slice of it, and its rows are then read by id, through
-the primary key.
+the primary key (`IN_LIST_LIMIT` at a time).
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ INDEX_BYTES = 256 * 1024 * 1024
 and its event index (about 55 MB)."""
 
 IN_LIST_LIMIT = 500
-"""A page of at most this many ids is read with `id IN (...)`; a longer one as a range of ids
-with the collection's own filters, which SQLite walks in the primary key's order."""
+"""Ids per `id IN (...)` when a page's rows are read."""
 
 
 def index_cache() -> AnswerCache:
@@ -64,11 +63,3 @@ async def kept_ids(
 
 def page_of(ids: IdArray, page: Page) -> IdArray:
     return ids[page.skip : page.skip + page.take] if page.take else ids[:0]
-
-
-def id_range(ids: IdArray) -> tuple[int, int] | None:
-    """The lowest and highest id of a page, for reading it as a range; None when the page is
-    short enough to read by `IN`, or empty."""
-    if len(ids) <= IN_LIST_LIMIT:
-        return None
-    return int(ids.min()), int(ids.max())
