@@ -1,9 +1,12 @@
 """The query parameters of Octopus's core collections: ids, names, states, flags and times.
 
 Names match ignoring case, as everywhere on this server. A list parameter is a comma list, may be
-repeated (`ids=A,B` and `ids=A&ids=B` mean the same), and empty items are skipped; a parameter
-with no items is as good as absent. Every malformed value is a problem, and a request with any is
-a 400 listing them all (`check`), so that a client never gets a silently unfiltered answer.
+repeated (`ids=A,B` and `ids=A&ids=B` mean the same), and empty items are skipped; a list or text
+parameter with no items, or an empty one, is as good as absent. A flag, number or time must have
+a value. Values are taken as they are written (no spaces trimmed), as the OpenAPI document
+describes them. Every malformed value is a
+problem, and a request with any is a 400 listing them all (`check`), so that a client never gets
+a silently unfiltered answer.
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ from mock_server.errors import bad_request
 
 _PAGING = frozenset({"skip", "take", "apikey"})
 """Parameters the page links write themselves (`skip`, `take`) or must never repeat (the key)."""
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_MOMENT = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})"
+    r"(?:\.(?P<fraction>[0-9]+))?(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
+)
 _WHOLE = re.compile(r"[0-9]{1,18}\Z")
-_TRUE, _FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
+_TRUE, _FALSE = "true", "false"
 
 
 class CoreQuery:
@@ -52,18 +59,15 @@ class CoreQuery:
     def items(self, name: str) -> list[str] | None:
         """The items of a list parameter, in order; None when it has none."""
         found = [
-            item.strip()
-            for value in self.values.get(name.lower(), ())
-            for item in value.split(",")
-            if item.strip()
+            item for value in self.values.get(name.lower(), ()) for item in value.split(",") if item
         ]
         return found or None
 
     def text(self, name: str) -> str | None:
         """The first value of a parameter, None when absent or empty."""
         for value in self.values.get(name.lower(), ()):
-            if value.strip():
-                return value.strip()
+            if value:
+                return value
         return None
 
     def ids(self, name: str, kind: Kind) -> frozenset[int] | None:
@@ -94,18 +98,23 @@ class CoreQuery:
                 chosen.add(value)
         return frozenset(chosen)
 
+    def _given(self, name: str) -> str | None:
+        """The first value of a parameter that must have one (None when absent)."""
+        values = self.values.get(name.lower())
+        return None if values is None else values[0]
+
     def flag(self, name: str) -> bool:
-        """A true/false parameter; absent and false both mean 'do not filter'."""
-        text = self.text(name)
-        if text is None or text.lower() in _FALSE:
+        """A true/false parameter (any case); absent and false both mean 'do not filter'."""
+        text = self._given(name)
+        if text is None or text.lower() == _FALSE:
             return False
-        if text.lower() in _TRUE:
+        if text.lower() == _TRUE:
             return True
         self.problems.append(f"The {name} parameter must be true or false; {text!r} is not.")
         return False
 
     def whole(self, name: str) -> int | None:
-        text = self.text(name)
+        text = self._given(name)
         if text is None:
             return None
         if _WHOLE.match(text):
@@ -114,23 +123,25 @@ class CoreQuery:
         return None
 
     def moment(self, name: str, *, end_of_day: bool = False) -> int | None:
-        """Ticks of an ISO 8601 timestamp with a zone, or of a date (`2022-08-01`, UTC): its
-        first tick, or with `end_of_day` its last, so that a date range includes both days."""
-        text = self.text(name)
+        """Ticks of an RFC 3339 timestamp (digits past the seventh are dropped), or of a date
+        (`2022-08-01`, UTC): its first tick, or with `end_of_day` its last, so that a date range
+        includes both days."""
+        text = self._given(name)
         if text is None:
             return None
-        if _DATE.match(text):
-            try:
+        try:
+            if _DATE.match(text):
                 start = parse_timestamp(f"{text}T00:00:00Z")
-            except TimestampError:
-                pass
-            else:
                 return start + TICKS_PER_DAY - 1 if end_of_day else start
-        else:
-            try:
-                return parse_timestamp(text)
-            except TimestampError:
-                pass
+            match = _MOMENT.match(text)
+            if match is not None:
+                fraction = (match["fraction"] or "")[:7]
+                zone = match["zone"].upper()
+                return parse_timestamp(
+                    f"{match['date']}T{match['time']}{'.' + fraction if fraction else ''}{zone}"
+                )
+        except TimestampError:
+            pass
         self.problems.append(
             f"The {name} parameter must be a date (2022-08-01) or an ISO 8601 timestamp with a "
             f"time zone (2022-08-01T10:00:00Z); {text!r} is neither."

@@ -7,6 +7,8 @@ from functools import cache
 from typing import Any
 
 from mock_server.faults import MAX_DELAY_MS
+from mock_server.openapi_core import core_paths
+from mock_server.openapi_core_schemas import core_schemas
 from mock_server.openapi_schemas import ref, reference_samples, schemas
 from mock_server.paging import DEFAULT_TAKE, MAX_INT
 
@@ -260,9 +262,9 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{"ApiKeyHeader": []}, {"ApiKeyQuery": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **core_paths()},
         "components": {
-            "schemas": schemas(),
+            "schemas": {**schemas(), **core_schemas()},
             "securitySchemes": {
                 "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Octopus-ApiKey"},
                 "ApiKeyQuery": {"type": "apiKey", "in": "query", "name": "apikey"},
