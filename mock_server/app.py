@@ -1,8 +1,9 @@
 """`create_app(settings)`: the mock Octopus server as a Starlette app (`uvicorn --factory`).
 
 Middleware, outermost first: the error boundary (a bug -> logged, generic 500), the API key
-guard (401), fault injection (`Prefer: delay=..., status=...`), then the routes, whose expected
-failures become Octopus error bodies in `errors.EXCEPTION_HANDLERS`.
+guard (401), fault injection (`Prefer: delay=..., status=...`, and the schedule set by
+`/admin/faults`), then the routes, whose expected failures become Octopus error bodies in
+`errors.EXCEPTION_HANDLERS`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from mock_server.auth import ApiKeyGuard
 from mock_server.core_routes import CORE_ROUTES, FIRST_CORE_ROUTES
 from mock_server.docs import DOCS_ROUTES, OPENAPI_ROUTE
 from mock_server.errors import EXCEPTION_HANDLERS, ErrorBoundary
-from mock_server.faults import FaultInjection
+from mock_server.faults import FAULT_ROUTES, FaultInjection, FaultSchedule
 from mock_server.resources import opened_resources
 from mock_server.routes import API_ROUTES
 
@@ -29,6 +30,7 @@ DEFAULT_PORT = 8081
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app; its lifespan opens the store named by `settings` and closes it on shutdown."""
     settings = settings or Settings.from_env(port=DEFAULT_PORT)
+    faults = FaultSchedule()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -45,14 +47,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *CORE_ROUTES,
             *DOCS_ROUTES,
             *ADMIN_ROUTES,
+            *FAULT_ROUTES,
         ],
         middleware=[
             Middleware(ErrorBoundary),
             Middleware(ApiKeyGuard, keys=settings.api_keys),
-            Middleware(FaultInjection),
+            Middleware(FaultInjection, schedule=faults),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.fault_schedule = faults
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mock_server.faults import MAX_DELAY_MS
+from mock_server.faults import DEFAULT_RETRY_AFTER, MAX_DELAY_MS, MAX_RETRY_AFTER
 from mock_server.openapi_core import core_paths
 from mock_server.openapi_core_schemas import core_schemas
 from mock_server.openapi_schemas import ref, reference_samples, schemas
@@ -241,14 +241,17 @@ def _paths() -> dict[str, Any]:
     }
 
 
-DESCRIPTION = f"""The Octopus Deploy Insights REST API, served from an Insights Gateway store.
+DESCRIPTION = f"""The Octopus Deploy Insights REST API and the core resources beside it (spaces,
+projects, releases, deployments, tasks, interruptions, events), served from an Insights Gateway
+store.
 
 Every operation needs an API key, in the `X-Octopus-ApiKey` header or the `apikey` query parameter.
 
 Fault injection: send `Prefer: delay=MS` (0 to {MAX_DELAY_MS}) to wait before the request is
 handled, and `Prefer: status=CODE` (400 to 599) to get that status with an Octopus error body
-instead; both may be combined (`Prefer: delay=500, status=503`). The answer carries
-`Preference-Applied`."""
+instead; both may be combined (`Prefer: delay=500, status=503`). An injected 429 or 503 carries
+`Retry-After: S`, S from `Prefer: retry-after=S` (0 to {MAX_RETRY_AFTER}, default
+{DEFAULT_RETRY_AFTER}). The answer carries `Preference-Applied`."""
 
 
 @cache
