@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 
 from gateway.settings import Settings
 from mock_server.admin import ADMIN_ROUTES
+from mock_server.advance import ADVANCE_ROUTE
 from mock_server.auth import ApiKeyGuard
 from mock_server.core_routes import CORE_ROUTES, FIRST_CORE_ROUTES
 from mock_server.docs import DOCS_ROUTES, OPENAPI_ROUTE
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *DOCS_ROUTES,
             *ADMIN_ROUTES,
             *FAULT_ROUTES,
+            ADVANCE_ROUTE,
         ],
         middleware=[
             Middleware(ErrorBoundary),
