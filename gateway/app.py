@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Collection, Hashable, Mapping, Sequen
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,11 +26,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
 from gateway.compression import KeptAnswer
+from gateway.graphql import limits
 from gateway.graphql.caching import MomentAnswer, is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
@@ -38,10 +40,13 @@ from gateway.graphql.schema import schema
 from gateway.insights import report as core
 from gateway.insights.ids import Kind, parse_id
 from gateway.insights.metrics import MetricsQuery
+from gateway.request_limits import BodyLimits
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
 from gateway.store.engine import check_store, create_engine, session_factory
+from gateway.store.health import StoreHealth
 from gateway.store.insights import SpaceColumns, metrics_moment
+from gateway.strict_json import JsonError, decode
 
 
 class Store:
@@ -55,6 +60,7 @@ class Store:
         self._generations: GenerationReader | None = None
         self.answers = AnswerCache()
         self.columns = SpaceColumns()
+        self.health = StoreHealth()
 
     async def open(self) -> None:
         engine = create_engine(self.database_url)
@@ -90,6 +96,14 @@ class Store:
         return self._sessions
 
 
+class MethodNotAllowed(HTTPException):
+    """An operation the request's method may not carry (a mutation over GET)."""
+
+    def __init__(self, reason: str, *, allow: str) -> None:
+        super().__init__(405, reason)
+        self.allow = allow
+
+
 class GatewayApp(Starlette):
     """Starlette with the gateway's store and settings."""
 
@@ -110,7 +124,10 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         context = Context(
-            sessions=self.store.sessions, clock=self.clock, columns=self.store.columns
+            sessions=self.store.sessions,
+            clock=self.clock,
+            columns=self.store.columns,
+            health=self.store.health,
         )
         # The clock reading the answer is kept under, when `__call__` keeps it.
         context.now = getattr(request.state, "now", context.now)
@@ -122,6 +139,38 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         request.state.had_errors = bool(result.errors)
         return await super().process_result(request, result)
+
+    def parse_json(self, data: str | bytes) -> object:
+        try:
+            return decode(data)
+        except JsonError as error:
+            raise HTTPException(400, f"The request body is not valid JSON: {error}.") from None
+
+    def encode_json(self, data: object) -> str:
+        encoded = super().encode_json(data)
+        if len(encoded) <= limits.MAX_ANSWER_BYTES:
+            return str(encoded)
+        refusal = limits.answer_too_large(len(encoded)).formatted
+        return str(super().encode_json({"data": None, "errors": [refusal]}))
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                # GraphQL over HTTP: an operation the method may not carry is a 405.
+                raise MethodNotAllowed(error.reason, allow="POST") from None
+            raise
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -196,6 +245,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def _answer(self, request: Request) -> Response:
         try:
             return await self.run(request)
+        except MethodNotAllowed as error:
+            return error_answer(405, error.reason, {"Allow": error.allow})
         except HTTPException as error:
             return error_answer(error.status_code, error.reason)
 
@@ -289,6 +340,7 @@ def create_app(settings: Settings) -> GatewayApp:
     app.store = store
     app.settings = settings
     app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys, public=(STATIC_PATH + "/",))
+    app.add_middleware(BodyLimits)
     return app
 
 

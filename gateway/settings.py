@@ -21,7 +21,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from gateway.insights.ticks import TimestampError, format_timestamp, parse_timestamp
+from gateway.insights.ticks import (
+    CLOCK_RANGE,
+    TimestampError,
+    format_timestamp,
+    in_clock_range,
+    parse_timestamp,
+)
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/insights.db"
 
@@ -124,11 +130,15 @@ def parse_api_keys(text: str) -> tuple[str, ...]:
 
 
 def parse_now(text: str) -> int:
-    """An ISO 8601 timestamp with a zone, in ticks (argparse-friendly errors)."""
+    """An ISO 8601 timestamp with a zone within `CLOCK_RANGE`, in ticks (argparse-friendly
+    errors)."""
     try:
-        return parse_timestamp(text)
+        now = parse_timestamp(text)
     except TimestampError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    if not in_clock_range(now):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a clock {CLOCK_RANGE}")
+    return now
 
 
 def parse_port(text: str) -> int:

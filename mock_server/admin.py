@@ -14,6 +14,7 @@ reset raises, so the next request already sees the new data.
 from __future__ import annotations
 
 import json
+from argparse import ArgumentTypeError
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from gateway.insights.ticks import TimestampError, format_timestamp, parse_timestamp
+from gateway.insights.ticks import CLOCK_RANGE, format_timestamp
+from gateway.settings import parse_now
 from gateway.store.engine import store_state
 from mock_server.bodies import json_type, parse_json
 from mock_server.errors import bad_request
@@ -35,6 +37,9 @@ from seed.lifecycle import LoadSummary
 
 MAX_DEPLOYMENTS = 1_000_000
 """A reset generates in the server's process; more than this is a job for `python -m seed`."""
+
+MAX_RESET_BODY_BYTES = 256 * 1024 * 1024
+"""A data file of about 700,000 deployments; larger ones load with `python -m seed import`."""
 
 DATA_FILE_ORIGIN = "admin reset: data file"
 
@@ -65,17 +70,18 @@ class ResetPlan:
 
 
 async def health(request: Request) -> Response:
-    """The store answers and is complete; `Now` is the server's clock (fixed by --now)."""
+    """The store answers and is complete, or was found damaged (503, with SQLite's words);
+    `Now` is the server's clock (fixed by --now)."""
     resources = resources_of(request)
-    state = await store_state(resources.engine)
-    return JSONResponse(
-        {
-            "Status": "Healthy",
-            "Store": state,
-            "Now": format_timestamp(resources.clock()),
-            "ClockFixed": resources.settings.now is not None,
-        }
-    )
+    clock = {
+        "Now": format_timestamp(resources.clock()),
+        "ClockFixed": resources.settings.now is not None,
+    }
+    if resources.health.damage is None:
+        state = await store_state(resources.engine)
+        return JSONResponse({"Status": "Healthy", "Store": state, **clock})
+    problem = {"Status": "Damaged", "Store": "damaged", "Problem": resources.health.message()}
+    return JSONResponse({**problem, **clock}, status_code=503)
 
 
 async def reset(request: Request) -> Response:
@@ -118,10 +124,10 @@ def _generation_plan(body: Mapping[str, Any], *, now: int) -> ResetPlan:
     text = body.get("Now")
     if text is not None:
         try:
-            now = parse_timestamp(text)
-        except TimestampError:
+            now = parse_now(text)
+        except ArgumentTypeError:
             problems.append(
-                f"Now must be an ISO 8601 timestamp with a time zone, like "
+                f"Now must be an ISO 8601 timestamp with a time zone {CLOCK_RANGE}, like "
                 f"2026-11-26T12:00:00Z; {json.dumps(text)} is not one."
             )
     if problems or seed is None:

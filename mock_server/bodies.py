@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.insights.report import EnvironmentGroup, ReportDraft, TenantMode
+from gateway.strict_json import JsonError, decode
 from mock_server.errors import bad_request
 
 DEFAULT_TENANT_MODE = TenantMode.TENANTED_AND_UNTENANTED.value
@@ -34,8 +35,8 @@ class ReportBody:
 
 def parse_json(raw: bytes) -> Any:
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
+        return decode(raw)
+    except JsonError as error:
         raise bad_request(f"The request body is not valid JSON: {error}.") from None
 
 

@@ -2,7 +2,9 @@
 
     ApiError            an answer decided by the REST layer (status, message, problems)
     InsightsError       from the core: Invalid -> 400 with every problem, NotFound -> 404
-    HTTPException       from routing: unknown path -> 404, wrong method -> 405
+    HTTPException       from routing: unknown path -> 404, wrong method -> 405; from the body
+                        limits: 413, 408
+    DBAPIError          a store found damaged -> 503, remembered (writes refused from then on)
     anything else       a bug: logged with its traceback, answered with a generic 500
 
 The body is always `{"ErrorMessage": ..., "Errors": [...]}` (SPEC.md, REST conventions).
@@ -12,16 +14,19 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.auth import UNAUTHENTICATED
-from gateway.insights.errors import Invalid, NotFound
+from gateway.insights.errors import Invalid, NotFound, listed
+from gateway.store.health import StoreHealth
 
 logger = logging.getLogger("mock_server")
 
@@ -54,7 +59,7 @@ def bad_request(*problems: str) -> ApiError:
 
 def error_body(message: str, problems: Sequence[str] = ()) -> bytes:
     return json.dumps(
-        {"ErrorMessage": message, "Errors": list(problems)},
+        {"ErrorMessage": message, "Errors": listed(problems)},
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
@@ -102,12 +107,39 @@ async def http_exception_handler(request: Request, error: Exception) -> Response
     return error_response(error.status_code, str(error.detail), headers=dict(error.headers or {}))
 
 
+async def store_error_handler(request: Request, error: Exception) -> Response:
+    """A damaged store is the store's fault, not the client's: 503, logged in one line; any
+    other database error is a bug."""
+    health: StoreHealth = request.app.state.resources.health
+    if not health.record(error):
+        raise error
+    logger.error("%s %s: %s", request.method, request.url.path, health.message())
+    return error_response(503, health.message())
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: api_error_handler,
     Invalid: invalid_handler,
     NotFound: not_found_handler,
     HTTPException: http_exception_handler,
+    DBAPIError: store_error_handler,
+    sqlite3.DatabaseError: store_error_handler,  # from the generation reader's own connection
 }
+
+
+class DamagedStoreGuard:
+    """Once the store is found damaged, refuse every write (503) rather than write into it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+            health: StoreHealth = scope["app"].state.resources.health
+            if health.damage is not None:
+                await error_response(503, health.message())(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class ErrorBoundary:

@@ -35,7 +35,7 @@ def parse_page(query: Mapping[str, str]) -> Page:
         text = query.get(name)
         if text is None:
             values[name] = default
-        elif _DIGITS.match(text) and int(text) <= MAX_INT:
+        elif _DIGITS.match(text) and len(text) <= len(str(MAX_INT)) and int(text) <= MAX_INT:
             values[name] = int(text)
         else:
             problems.append(

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache, GenerationReader
 from gateway.store.engine import opened_store, session_factory
+from gateway.store.health import StoreHealth
 from gateway.store.insights import SpaceColumns
 from mock_server.listing import index_cache
 
@@ -46,6 +47,8 @@ class Resources:
     indexes: AnswerCache = field(default_factory=index_cache)
     """The core collections' ordered ids and the event index, by the store's generation (see
     `mock_server.listing`)."""
+    health: StoreHealth = field(default_factory=StoreHealth)
+    """Damage found while serving: then every answer that needs the store is a 503."""
     generations: GenerationReader = field(init=False)
 
     def __post_init__(self) -> None:

@@ -30,7 +30,7 @@ from gateway.store.insights import report_metrics, report_streams
 from mock_server import wire
 from mock_server.bodies import parse_report_body
 from mock_server.logo import logo_svg
-from mock_server.paging import collection, parse_page
+from mock_server.paging import Page, collection, parse_page
 from mock_server.resources import resources_of
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -83,8 +83,12 @@ async def space_home(request: Request) -> Response:
     return ok(wire.space_document(format_id(Kind.SPACE, space.id), space.name))
 
 
+def page_of(request: Request) -> Page:
+    return parse_page(query_values(request))
+
+
 async def list_reports(request: Request) -> Response:
-    page = parse_page(query_values(request))
+    page = page_of(request)
     space_id = space_number(request)
     async with resources_of(request).sessions() as session:
         total, reports = await store.list_reports(
@@ -104,9 +108,10 @@ async def list_reports(request: Request) -> Response:
 async def create_report(request: Request) -> Response:
     space_id = space_number(request)
     body = parse_report_body(await request.body())
-    async with resources_of(request).sessions() as session:
+    # The answer is shaped before the write commits: if shaping fails, nothing is written.
+    async with resources_of(request).sessions.begin() as session:
         report = await store.create_report(session, space_id=space_id, draft=body.draft)
-    return ok(wire.report_resource(report), status=201)
+        return ok(wire.report_resource(report), status=201)
 
 
 async def get_report(request: Request) -> Response:
@@ -118,7 +123,7 @@ async def get_report(request: Request) -> Response:
 async def update_report(request: Request) -> Response:
     space_id, report_id = space_number(request), report_number(request)
     body = parse_report_body(await request.body())
-    async with resources_of(request).sessions() as session:
+    async with resources_of(request).sessions.begin() as session:
         report = await store.update_report(
             session,
             space_id=space_id,
@@ -126,12 +131,12 @@ async def update_report(request: Request) -> Response:
             draft=body.draft,
             body_report_id=body.id,
         )
-    return ok(wire.report_resource(report))
+        return ok(wire.report_resource(report))
 
 
 async def delete_report(request: Request) -> Response:
     space_id, report_id = space_number(request), report_number(request)
-    async with resources_of(request).sessions() as session:
+    async with resources_of(request).sessions.begin() as session:
         await store.delete_report(session, space_id=space_id, report_id=report_id)
     return Response(status_code=200)
 
@@ -199,13 +204,26 @@ def now_of(request: Request) -> int:
     return now
 
 
-def cached(endpoint: Endpoint, *, clock: bool = False, moment: Moment | None = None) -> Endpoint:
-    """`endpoint`'s 200 answers, kept by (store generation, path, query string), and, when the
-    answer depends on now (`clock`), by the clock's reading; with a real clock, by the parts of
-    it the answer depends on instead, when `moment` tells them."""
+def no_parameters(_request: Request) -> Hashable:
+    return None
+
+
+def cached(
+    endpoint: Endpoint,
+    *,
+    parameters: Callable[[Request], Hashable] = no_parameters,
+    clock: bool = False,
+    moment: Moment | None = None,
+) -> Endpoint:
+    """`endpoint`'s 200 answers, kept by (store generation, path, `parameters`: the query
+    parameters that change the answer, parsed, so that unknown ones, their order and the case
+    of names and values do not), and, when the answer depends on now (`clock`), by the clock's
+    reading; with a real clock, by the parts of it the answer depends on instead, when `moment`
+    tells them. Bad parameters are a 400 before anything is kept."""
 
     async def answer(request: Request) -> Response:
         resources = resources_of(request)
+        asked = parameters(request)
         generation = await resources.generations.read()
         when: Hashable = None
         if clock:
@@ -221,7 +239,7 @@ def cached(endpoint: Endpoint, *, clock: bool = False, moment: Moment | None = N
             kept = KeptAnswer(200, body, response.media_type)
             return Sized(kept, kept.size)
 
-        key = (request.scope["path"], request.scope["query_string"], when)
+        key = (request.scope["path"], asked, when)
         answer: KeptAnswer = await resources.answers.get_or_build(generation, key, build)
         return await answer.response(request.scope)
 
@@ -255,9 +273,12 @@ def resource(path: str, **handlers: Endpoint) -> Route:
 API_ROUTES = [
     resource("/api", GET=root),
     resource("/api/{spaceId}", GET=cached(space_home)),
-    resource(REPORTS, GET=cached(list_reports), POST=create_report),
+    resource(REPORTS, GET=cached(list_reports, parameters=page_of), POST=create_report),
     resource(REPORT, GET=cached(get_report), PUT=update_report, DELETE=delete_report),
     resource(REPORT + "/deployments", GET=cached(report_deployments, clock=True)),
-    resource(REPORT + "/metrics", GET=cached(metrics, clock=True, moment=metrics_moment)),
+    resource(
+        REPORT + "/metrics",
+        GET=cached(metrics, parameters=_metrics_query, clock=True, moment=metrics_moment),
+    ),
     resource(REPORT + "/logo", GET=logo),
 ]

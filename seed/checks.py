@@ -25,6 +25,7 @@ from gateway.insights.catalogue import (
 )
 from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.ticks import TimestampError, parse_timestamp
+from gateway.insights.validation import has_control_characters
 
 _NAME_LIMIT = 200
 _INT_LOW, _INT_HIGH = -(2**31), 2**31 - 1
@@ -214,6 +215,8 @@ class Checker:
             self.problem(
                 f"{where}.{key}", f"is {len(value)} characters long; the limit is {_NAME_LIMIT}"
             )
+        elif has_control_characters(value):
+            self.problem(f"{where}.{key}", f"{_show(value)} holds control characters")
         if kind is Kind.SPACE or scope is not None:
             label = (
                 ""

@@ -27,7 +27,9 @@ from gateway.insights.catalogue import (
     TenantInfo,
 )
 from gateway.insights.deployments import FINISHED_STATES, TaskState
+from gateway.insights.errors import MAX_LISTED_PROBLEMS, and_more
 from gateway.insights.ids import Kind
+from gateway.strict_json import JsonError, decode
 from seed.checks import Checker
 from seed.datafile import ARRAYS, FORMAT_VERSION
 from seed.lifecycle import LoadSummary, load_store
@@ -49,7 +51,7 @@ from seed.writer import (
     Row,
 )
 
-PROBLEM_LIMIT = 100
+PROBLEM_LIMIT = MAX_LISTED_PROBLEMS
 _STATES = ", ".join(state.value for state in TaskState)
 _UNFINISHED = {TaskState.QUEUED, TaskState.EXECUTING, TaskState.CANCELLING}
 
@@ -61,7 +63,7 @@ class DataFileError(Exception):
         total = len(problems) + more
         noun = "problem" if total == 1 else "problems"
         super().__init__(f"{source} was not imported: {total} {noun}; nothing was written")
-        self.problems = problems + ([f"... and {more} more"] if more else [])
+        self.problems = problems + ([and_more(more)] if more else [])
 
 
 @dataclass
@@ -79,15 +81,13 @@ def read_data_file(source: str) -> DataFile:
     """Read and check a data file (`-`: standard input); raise DataFileError listing every
     problem."""
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
         raise DataFileError(source, [f"cannot be read: {error}"]) from None
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataFileError(
-            source, [f"is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"]
-        ) from None
+        document = decode(text)
+    except JsonError as error:
+        raise DataFileError(source, [f"is not JSON: {error}"]) from None
     return parse_document(document, source="standard input" if source == "-" else source)
 
 

@@ -62,6 +62,12 @@ def test_settings_survive_the_trip_through_the_environment() -> None:
             "error: INSIGHTS_WORKERS: '0' is not a number of workers (1 or more)\n",
         ),
         ("INSIGHTS_NOW", "garbage", "error: INSIGHTS_NOW: 'garbage' is not an ISO 8601 timestamp"),
+        (
+            "INSIGHTS_NOW",
+            "9999-12-31T00:00:00Z",
+            "error: INSIGHTS_NOW: '9999-12-31T00:00:00Z' is not a clock from 1900-01-01 to "
+            "9000-01-01 (UTC)\n",
+        ),
     ],
 )
 def test_a_bad_environment_variable_ends_a_command_as_a_bad_flag_does(

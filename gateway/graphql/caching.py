@@ -8,15 +8,16 @@ an answer is also kept by what of now its metrics depend on (`MomentAnswer`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable
 from dataclasses import dataclass
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 
 from gateway.compression import KeptAnswer
+from gateway.graphql.limits import MAX_TOKENS
 from gateway.insights.metrics import MetricsQuery
 from gateway.insights.report import Report
+from gateway.strict_json import JsonError, decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,8 @@ class MomentAnswer:
 def is_query(body: bytes) -> bool:
     """Whether a POST body is one GraphQL request whose chosen operation is a query."""
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = decode(body)
+    except JsonError:
         return False
     if not isinstance(data, dict) or not isinstance(data.get("query"), str):
         return False
@@ -41,7 +42,7 @@ def is_query(body: bytes) -> bool:
     if name is not None and not isinstance(name, str):
         return False
     try:
-        operation = get_operation_ast(parse(data["query"]), name)
+        operation = get_operation_ast(parse(data["query"], max_tokens=MAX_TOKENS), name)
     except GraphQLError:
         return False
     return operation is not None and operation.operation is OperationType.QUERY

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from gateway.graphql.loaders import Loaders
 from gateway.insights.metrics import MetricsQuery
 from gateway.insights.report import Report
+from gateway.store.health import StoreHealth
 from gateway.store.insights import SpaceColumns
 
 
@@ -27,6 +28,8 @@ class Context:
     """The server's clock, in ticks (fixed by `--now`)."""
     columns: SpaceColumns | None = None
     """The server's cache of each space's deployments as columns, for metrics."""
+    health: StoreHealth = field(default_factory=StoreHealth)
+    """Damage found in the store while serving: then mutations are refused."""
     now: int = field(init=False)
     """The clock read once when the request began."""
     metrics_read: list[tuple[Report, MetricsQuery]] = field(init=False, default_factory=list)

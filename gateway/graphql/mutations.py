@@ -1,5 +1,6 @@
 """Creating, updating and deleting reports. Expected failures are union results; the store
-validates with the core's validator and writes nothing when it refuses."""
+validates with the core's validator and writes nothing when it refuses. Each write commits when
+its resolver returns."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import strawberry
 
 from gateway.graphql.context import Info
 from gateway.graphql.enums import TenantMode, text
+from gateway.graphql.errors import store_damaged
 from gateway.graphql.types import Report, ReportId, SpaceId
 from gateway.insights import report as core
-from gateway.insights.errors import Invalid, NotFound
+from gateway.insights.errors import Invalid, NotFound, listed
 from gateway.insights.ids import Kind, parse_id
 from gateway.store import reports
 
@@ -73,12 +75,15 @@ class ReportInput:
 class ValidationProblems:
     message: str = strawberry.field(description="A summary.")
     problems: list[str] = strawberry.field(
-        description="Every problem, each a sentence naming the value."
+        description="Every problem, each a sentence naming the value (at most 100, then how "
+        "many more)."
     )
 
     @classmethod
     def from_core(cls, error: Invalid) -> ValidationProblems:
-        return cls(message="There was a problem with your request.", problems=list(error.problems))
+        return cls(
+            message="There was a problem with your request.", problems=listed(error.problems)
+        )
 
 
 @strawberry.type(name="NotFound", description="The space or report does not exist.")
@@ -104,6 +109,12 @@ DeleteReportResult = Annotated[
 ]
 
 
+def _refuse_if_damaged(info: Info) -> None:
+    """Nothing more is written into a store found damaged."""
+    if info.context.health.damage is not None:
+        raise store_damaged(info.context.health)
+
+
 def _no_space(space_id: str) -> NotFoundProblem:
     return NotFoundProblem(message=f"There is no space with id {space_id}.")
 
@@ -120,11 +131,12 @@ class Mutation:
         info: Info,
         input: Annotated[ReportInput, strawberry.argument(description="The new report.")],
     ) -> ReportResult:
+        _refuse_if_damaged(info)
         space = parse_id(Kind.SPACE, input.space_id)
         if space is None:
             return _no_space(input.space_id)
         try:
-            async with info.context.sessions() as session:
+            async with info.context.sessions.begin() as session:
                 report = await reports.create_report(
                     session, space_id=space, draft=input.to_draft()
                 )
@@ -143,6 +155,7 @@ class Mutation:
             ReportInput, strawberry.argument(description="Every property, as it should be.")
         ],
     ) -> ReportResult:
+        _refuse_if_damaged(info)
         space = parse_id(Kind.SPACE, input.space_id)
         if space is None:
             return _no_space(input.space_id)
@@ -150,7 +163,7 @@ class Mutation:
         if number is None:
             return _no_report(id)
         try:
-            async with info.context.sessions() as session:
+            async with info.context.sessions.begin() as session:
                 report = await reports.update_report(
                     session,
                     space_id=space,
@@ -168,6 +181,7 @@ class Mutation:
     async def delete_report(
         self, info: Info, space_id: SpaceId, id: ReportId
     ) -> DeleteReportResult:
+        _refuse_if_damaged(info)
         space = parse_id(Kind.SPACE, space_id)
         if space is None:
             return _no_space(space_id)
@@ -175,7 +189,7 @@ class Mutation:
         if number is None:
             return _no_report(id)
         try:
-            async with info.context.sessions() as session:
+            async with info.context.sessions.begin() as session:
                 await reports.delete_report(session, space_id=space, report_id=number)
         except NotFound as error:
             return NotFoundProblem(message=str(error))

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy import select
 from sqlmodel import col
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
 
 from gateway.graphql.context import Info
-from gateway.graphql.errors import not_found, should_mask
+from gateway.graphql.errors import GatewayErrors, not_found, should_mask
+from gateway.graphql.limits import MAX_TOKENS, QueryCost, ShapeLimits
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.paging import DEFAULT_PAGE_SIZE, Connection
 from gateway.graphql.scalars import SCALARS
@@ -34,18 +37,7 @@ from gateway.graphql.types import (
 from gateway.insights.ids import Kind, parse_id
 from gateway.store.models import Space as SpaceRow
 
-MAX_DEPTH = 12
-"""Deep enough for space > reports > edges > node > streams > edges > node > deployments >
-release > project > projectGroup; deeper nesting only repeats data."""
-MAX_ALIASES = 20
-MAX_TOKENS = 2000
-
-# The limiters' rules are built once: a fresh rule class per request would miss the validation
-# cache, whose key includes the rules.
-_LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+logger = logging.getLogger("gateway")
 
 
 @strawberry.type(description="Reads: spaces, their reports, and each report's streams and metrics.")
@@ -89,18 +81,34 @@ async def _space_row(info: Info, id: str) -> SpaceRow | None:
     return None if number is None else await info.context.loaders.spaces.load(number)
 
 
+class GatewaySchema(strawberry.Schema):
+    """Strawberry's schema, logging a client's mistake in one line and only a bug with its
+    traceback."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if should_mask(error):
+                StrawberryLogger.error(error, execution_context)
+            else:
+                code = (error.extensions or {}).get("code", "GRAPHQL_ERROR")
+                logger.info("client error %s: %s", code, " ".join(error.message.split()))
+
+
 def create_schema() -> strawberry.Schema:
     """The schema with its limits; unexpected errors are masked and logged."""
-    return strawberry.Schema(
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALARS),  # type: ignore[arg-type]
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=256),
-            lambda: AddValidationRules(_LIMIT_RULES),
+            lambda: AddValidationRules([ShapeLimits]),
             lambda: ValidationCache(maxsize=256),
-            lambda: MaskErrors(should_mask_error=should_mask),
+            QueryCost,
+            lambda: GatewayErrors(should_mask_error=should_mask),
         ],
     )
 

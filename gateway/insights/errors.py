@@ -6,7 +6,10 @@ GraphQL to result types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+MAX_LISTED_PROBLEMS = 100
+"""An answer lists at most this many problems, then how many more there are."""
 
 
 class InsightsError(Exception):
@@ -23,3 +26,15 @@ class Invalid(InsightsError):
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems: tuple[str, ...] = tuple(problems)
         super().__init__("; ".join(self.problems) or "the request is invalid")
+
+
+def and_more(count: int) -> str:
+    """The line that ends a list of problems cut at `MAX_LISTED_PROBLEMS`."""
+    return f"... and {count} more"
+
+
+def listed(problems: Sequence[str]) -> list[str]:
+    """The problems an answer lists: the first `MAX_LISTED_PROBLEMS`, then how many more."""
+    if len(problems) <= MAX_LISTED_PROBLEMS:
+        return list(problems)
+    return [*problems[:MAX_LISTED_PROBLEMS], and_more(len(problems) - MAX_LISTED_PROBLEMS)]

@@ -29,6 +29,15 @@ class TimestampError(ValueError):
     """A text that is not an ISO 8601 timestamp with a zone and 0 to 7 fraction digits."""
 
 
+CLOCK_RANGE = "from 1900-01-01 to 9000-01-01 (UTC)"
+"""Where a clock (`--now`) and a window may lie: far enough from the calendar's ends (years 1
+and 9999) that a window's months, weeks and local dates around it all exist."""
+
+
+def in_clock_range(ticks: int) -> bool:
+    return _EARLIEST_CLOCK <= ticks <= _LATEST_CLOCK
+
+
 def parse_timestamp(text: str) -> int:
     """Ticks of an ISO 8601 timestamp with `Z` or an offset and 0 to 7 fraction digits."""
     match = _TIMESTAMP.match(text) if isinstance(text, str) else None
@@ -67,7 +76,8 @@ def format_timestamp(ticks: int) -> str:
     """Octopus's timestamp form, UTC with seven fraction digits: 2022-08-18T14:28:15.9395818Z."""
     seconds, fraction = divmod(ticks, TICKS_PER_SECOND)
     whole = _EPOCH + timedelta(seconds=seconds)
-    return f"{whole:%Y-%m-%dT%H:%M:%S}.{fraction:07d}Z"
+    # `%Y` does not pad years before 1000 on every platform.
+    return f"{whole.year:04d}-{whole:%m-%dT%H:%M:%S}.{fraction:07d}Z"
 
 
 def format_offset_timestamp(ticks: int) -> str:
@@ -103,3 +113,7 @@ def round_half_away(value: float, unit: int = 1) -> int:
     if scaled - whole >= 0.5:
         whole += 1
     return (whole if value >= 0 else -whole) * unit
+
+
+_EARLIEST_CLOCK = parse_timestamp("1900-01-01T00:00:00Z")
+_LATEST_CLOCK = parse_timestamp("9000-01-01T00:00:00Z")

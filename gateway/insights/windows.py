@@ -16,7 +16,13 @@ import numpy.typing as npt
 
 from gateway.insights.errors import Invalid
 from gateway.insights.metrics import Granularity, MetricsQuery
-from gateway.insights.ticks import datetime_from_ticks, format_timestamp, ticks_from_datetime
+from gateway.insights.ticks import (
+    CLOCK_RANGE,
+    datetime_from_ticks,
+    format_timestamp,
+    in_clock_range,
+    ticks_from_datetime,
+)
 
 MAX_INTERVALS = 10_000
 """More intervals than this (27 years of days) is refused rather than computed."""
@@ -77,6 +83,7 @@ class Window:
 
 def intervals_between(start: int, end: int, granularity: Granularity, zone: ZoneInfo) -> Window:
     """Every interval from the one holding `start` to the one holding `end`, oldest first."""
+    _check_in_clock_range(start, end)
     if start > end:
         raise Invalid(
             [
@@ -101,11 +108,20 @@ def intervals_between(start: int, end: int, granularity: Granularity, zone: Zone
     return Window(start=start, end=end, starts=tuple(starts), edges=edges)
 
 
+def _check_in_clock_range(*moments: int | None) -> None:
+    outside = [ticks for ticks in moments if ticks is not None and not in_clock_range(ticks)]
+    if outside:
+        raise Invalid(
+            [f"The window must lie {CLOCK_RANGE}; {format_timestamp(outside[0])} does not."]
+        )
+
+
 def metrics_window(query: MetricsQuery, zone: ZoneInfo, now: int) -> Window:
     """The window of `/metrics`: from local midnight starting the interval that holds the local
     date `time_range.months` calendar months before `end`, to `end` (inclusive). `end` is
     `query.end` or now; `query.start`, when given, replaces the computed start."""
     end = now if query.end is None else query.end
+    _check_in_clock_range(query.start, end)
     if query.start is not None:
         start = query.start
     else:

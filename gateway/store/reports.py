@@ -1,7 +1,9 @@
-"""Insights reports in the store: list, read, create, update and delete, each one transaction.
+"""Insights reports in the store: list, read, create, update and delete.
 
 Writes validate with the core's one report validator first; a failure raises before anything
-is written, so a failed create or update leaves the store as it was.
+is written. A write runs in the caller's transaction and does not commit: the caller commits
+once it has its answer in hand (`async with sessions.begin() as session:`), so that nothing
+failing after the write, not even shaping the answer, leaves it committed.
 """
 
 from __future__ import annotations
@@ -204,14 +206,14 @@ async def _next_report_id(session: AsyncSession) -> int:
 
 
 async def create_report(session: AsyncSession, *, space_id: int, draft: ReportDraft) -> Report:
-    """Validate and store a new report as `InsightsReports-N`; commits."""
+    """Validate and store a new report as `InsightsReports-N`."""
     await _lock_report_writes(session)
     await get_space(session, space_id=space_id)
     await _validate(session, space_id=space_id, draft=draft)
     row = InsightsReport(id=await _next_report_id(session), space_id=space_id, **_columns(draft))
     session.add(row)
     await bump_generation(session)
-    await session.commit()
+    await session.flush()
     return report_from_row(row)
 
 
@@ -223,7 +225,7 @@ async def update_report(
     draft: ReportDraft,
     body_report_id: str | None,
 ) -> Report:
-    """Validate and replace a report's properties (its icon stays); commits."""
+    """Validate and replace a report's properties (its icon stays)."""
     await _lock_report_writes(session)
     row = await _row(session, space_id=space_id, report_id=report_id)
     await _validate(
@@ -232,7 +234,7 @@ async def update_report(
     for name, value in _columns(draft).items():
         setattr(row, name, value)
     await bump_generation(session)
-    await session.commit()
+    await session.flush()
     return report_from_row(row)
 
 
@@ -242,7 +244,7 @@ async def delete_report(session: AsyncSession, *, space_id: int, report_id: int)
     await _remember_used(session, number=row.id)
     await session.delete(row)
     await bump_generation(session)
-    await session.commit()
+    await session.flush()
 
 
 async def set_report_icon(
@@ -257,5 +259,5 @@ async def set_report_icon(
     row.icon_id = icon_id
     row.icon_color = icon_color
     await bump_generation(session)
-    await session.commit()
+    await session.flush()
     return report_from_row(row)

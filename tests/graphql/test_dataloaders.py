@@ -15,7 +15,7 @@ from tests.graphql.test_mutations import create
 
 QUERY = """
 {
-  reports(spaceId: "Spaces-1", first: 100) {
+  reports(spaceId: "Spaces-1", first: 50) {
     totalCount
     nodes {
       name

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from gateway.app import GatewayApp
-from gateway.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from gateway.graphql.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from tests.graphql.conftest import graphql
+from tests.graphql.test_mutations import create
 
 
 async def test_syntax_error_reaches_the_client(client: httpx.AsyncClient) -> None:
@@ -40,19 +41,47 @@ async def test_unexpected_error_is_masked_and_logged(
     assert "tenant_tag" in caplog.text
 
 
-async def test_depth_limit(client: httpx.AsyncClient) -> None:
-    # spaces > projects > (projectGroup > projects) x n > name
-    def query(pairs: int) -> str:
-        inner = "name"
-        for _ in range(pairs):
-            inner = f"projectGroup {{ projects {{ {inner} }} }}"
-        return f"{{ spaces {{ projects {{ {inner} }} }} }}"
+def nested(depth: int) -> str:
+    """space > report > space > ... > name, `depth` levels below the top."""
+    inner = "name"
+    for level in range(depth, 1, -1):
+        field = "space" if level % 2 else 'report(id: "InsightsReports-1")'
+        inner = f"{field} {{ {inner} }}"
+    return f'{{ space(id: "Spaces-1") {{ {inner} }} }}'
 
-    deep = query(MAX_DEPTH // 2)
-    body = await graphql(client, deep)
-    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
-    assert str(MAX_DEPTH) in body["errors"][0]["message"]
-    assert "errors" not in await graphql(client, query(MAX_DEPTH // 2 - 1))
+
+async def test_depth_limit(client: httpx.AsyncClient) -> None:
+    await create(client, name="Nested")
+    body = await graphql(client, nested(MAX_DEPTH + 1))
+    assert body["errors"] == [
+        {
+            "message": f"'anonymous' exceeds maximum operation depth of {MAX_DEPTH} "
+            f"(it is {MAX_DEPTH + 1} deep).",
+            "locations": [{"line": 1, "column": 1}],
+            "extensions": {"code": "DEPTH_LIMIT_EXCEEDED"},
+        }
+    ]
+    allowed = await graphql(client, nested(MAX_DEPTH))
+    assert "errors" not in allowed
+    innermost = allowed["data"]["space"]
+    for level in range(2, MAX_DEPTH + 1):
+        innermost = innermost["space" if level % 2 else "report"]
+    assert innermost == {"name": "Nested"}
+
+
+async def test_depth_is_measured_once_per_fragment(client: httpx.AsyncClient) -> None:
+    # Each fragment spreads the one before twice: expanding every spread would visit 2^40
+    # fields; measured once per fragment, the depth check costs as much as the text.
+    levels = 40
+    fragments = ["fragment F0 on Space { id }"] + [
+        f"fragment F{n} on Space {{ ...F{n - 1} ...F{n - 1} }}" for n in range(1, levels + 1)
+    ]
+    document = f"{{ spaces {{ ...F{levels} }} }} " + " ".join(fragments)
+    body = await graphql(client, document)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
+    shallow = "{ spaces { ...F3 } } " + " ".join(fragments[:4])
+    assert (await graphql(client, shallow))["data"]["spaces"][0] == {"id": "Spaces-1"}
 
 
 async def test_alias_limit(client: httpx.AsyncClient) -> None:
@@ -60,7 +89,10 @@ async def test_alias_limit(client: httpx.AsyncClient) -> None:
     assert "errors" not in await graphql(client, f"{{ {allowed} }}")
     too_many = " ".join(f"a{n}: spaces {{ id }}" for n in range(MAX_ALIASES + 1))
     body = await graphql(client, f"{{ {too_many} }}")
-    assert "aliases" in body["errors"][0]["message"]
+    assert (
+        body["errors"][0]["message"]
+        == f"The document has {MAX_ALIASES + 1} aliases; the limit is {MAX_ALIASES}."
+    )
 
 
 async def test_token_limit(client: httpx.AsyncClient) -> None:
@@ -98,13 +130,14 @@ async def test_first_zero_counts_only(client: httpx.AsyncClient) -> None:
     ("method", "path", "content", "content_type", "status", "code", "message"),
     [
         ("POST", "/graphql", b"{not json", "application/json", 400, "BAD_REQUEST",
-         "Unable to parse request body as JSON"),
+         "The request body is not valid JSON: Expecting property name enclosed in double quotes: "
+         "line 1 column 2 (char 1)."),
         ("POST", "/graphql", b"{}", "application/json", 400, "BAD_REQUEST",
          "No GraphQL query found in the request"),
         ("POST", "/graphql", b"{ spaces { id } }", "text/plain", 400, "BAD_REQUEST",
          "Unsupported content type"),
-        ("GET", "/graphql?query=mutation%20%7B%20x%20%7D", b"", None, 400, "BAD_REQUEST",
-         "mutations are not allowed when using GET"),
+        ("GET", "/graphql?query=mutation%20%7B%20x%20%7D", b"", None, 405,
+         "METHOD_NOT_ALLOWED", "mutations are not allowed when using GET"),
         ("PUT", "/graphql", b"{}", "application/json", 405, "METHOD_NOT_ALLOWED",
          "Method Not Allowed"),
         ("GET", "/no-such-path", b"", None, 404, "NOT_FOUND", "Not Found"),
@@ -125,8 +158,10 @@ async def test_a_request_that_is_not_graphql_gets_graphql_errors_in_json(
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {"errors": [{"message": message, "extensions": {"code": code}}]}
-    if status == 405:
+    if status == 405 and method == "PUT":
         assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    elif status == 405:
+        assert response.headers["allow"] == "POST"
 
 
 async def test_head_answers_as_get_does_without_the_body(client: httpx.AsyncClient) -> None:

@@ -58,6 +58,11 @@ def test_parse_timestamp_refuses(text: str) -> None:
         parse_timestamp(text)
 
 
+def test_years_before_1000_are_written_with_four_digits() -> None:
+    text = "0001-01-01T00:00:00.0000001Z"
+    assert format_timestamp(parse_timestamp(text)) == text
+
+
 def test_format_timestamp_writes_seven_digits_and_z() -> None:
     assert format_timestamp(REFERENCE_SECONDS * 10**7 + 9_395_818) == "2022-08-18T14:28:15.9395818Z"
     assert format_timestamp(REFERENCE_SECONDS * 10**7) == "2022-08-18T14:28:15.0000000Z"

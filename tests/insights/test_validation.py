@@ -71,6 +71,62 @@ def check(draft: ReportDraft, **options: Any) -> tuple[str, ...]:
             (), id="id-equals-path",
         ),
         pytest.param(
+            replace(GOOD, space_id=""), {"path_report_id": "InsightsReports-1"},
+            ("The SpaceId is required.", "The Id is required."),
+            id="space-and-id-required",
+        ),
+        pytest.param(
+            replace(GOOD, name="a\u0001b"), {}, ("The Name 'a\\x01b' holds control characters.",),
+            id="control-character-in-name",
+        ),
+        pytest.param(
+            replace(GOOD, name="a\u0085b"), {}, ("The Name 'a\\x85b' holds control characters.",),
+            id="c1-control-character-in-name",
+        ),
+        pytest.param(
+            replace(GOOD, description="line one\n\tline two\r\n"), {}, (),
+            id="description-with-line-breaks-and-tabs",
+        ),
+        pytest.param(
+            replace(GOOD, description="bell\u0007"), {},
+            ("The Description holds control characters other than tabs and line breaks.",),
+            id="control-character-in-description",
+        ),
+        pytest.param(replace(GOOD, description="x" * 4000), {}, (), id="description-at-limit"),
+        pytest.param(
+            replace(GOOD, description="x" * 4001), {},
+            ("The Description is 4,001 characters long; the limit is 4,000.",),
+            id="description-too-long",
+        ),
+        pytest.param(
+            replace(GOOD, project_ids=("Projects-3", "Projects-3"),
+                    tenant_tags=("Tier/Gold", "Tier/Gold", "Tier/Gold")), {},
+            ("The ProjectIds lists 'Projects-3' more than once.",
+             "The TenantTags lists 'Tier/Gold' more than once."),
+            id="duplicate-entries",
+        ),
+        pytest.param(
+            replace(GOOD, environment_groups=(
+                EnvironmentGroup("Test", ("Environments-1", "Environments-1")),
+                EnvironmentGroup("Bad\tname", ("Environments-3",)),
+            )), {},
+            ("The environment group 'Test' lists 'Environments-1' more than once.",
+             "The environment group name 'Bad\\tname' holds control characters."),
+            id="environment-group-duplicates-and-control-characters",
+        ),
+        pytest.param(
+            replace(GOOD, name="", project_ids=("Projects-9",) * 1001), {},
+            ("The Name is required.", "The ProjectIds has 1,001 entries; the limit is 1,000."),
+            id="too-many-entries-stops-the-checks-of-each",
+        ),
+        pytest.param(
+            replace(GOOD, environment_groups=tuple(
+                EnvironmentGroup(f"G{n}", ()) for n in range(101)
+            )), {},
+            ("The EnvironmentGroups has 101 entries; the limit is 100.",),
+            id="too-many-environment-groups",
+        ),
+        pytest.param(
             replace(GOOD, tenant_mode="tenanted"), {},
             ("The TenantMode 'tenanted' is not valid; it should be one of 'Untenanted', "
              "'Tenanted', 'TenantedAndUntenanted'.",),

@@ -178,3 +178,26 @@ def test_explicit_window_lists_intervals_from_start_to_end() -> None:
     )
     assert window.starts == (date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1))
     assert (window.start, window.end) == (query.start, query.end)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        ("0001-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000Z"),
+        ("2024-01-01T00:00:00Z", "9999-12-31T00:00:00Z", "9999-12-31T00:00:00.0000000Z"),
+        (None, "0001-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000Z"),
+    ],
+)
+def test_a_window_beyond_the_clock_range_is_invalid(
+    start: str | None, end: str, shown: str
+) -> None:
+    query = MetricsQuery(
+        granularity=M,
+        start=None if start is None else parse_timestamp(start),
+        end=parse_timestamp(end),
+    )
+    with pytest.raises(Invalid) as raised:
+        metrics_window(query, resolve_time_zone("Pacific/Auckland"), parse_timestamp(end))
+    assert raised.value.problems == (
+        f"The window must lie from 1900-01-01 to 9000-01-01 (UTC); {shown} does not.",
+    )

@@ -196,10 +196,26 @@ BROKEN_FILE = {
             [
                 'Seed must be a whole number of 0 or more, not "1".',
                 "Deployments must be a whole number from 0 to 1,000,000, not 1.5.",
-                "Now must be an ISO 8601 timestamp with a time zone, like 2026-11-26T12:00:00Z; "
-                '"yesterday" is not one.',
+                "Now must be an ISO 8601 timestamp with a time zone from 1900-01-01 to "
+                '9000-01-01 (UTC), like 2026-11-26T12:00:00Z; "yesterday" is not one.',
             ],
             id="wrong-types",
+        ),
+        pytest.param(
+            {"Seed": 1, "Now": "9999-12-31T00:00:00Z"},
+            [
+                "Now must be an ISO 8601 timestamp with a time zone from 1900-01-01 to "
+                '9000-01-01 (UTC), like 2026-11-26T12:00:00Z; "9999-12-31T00:00:00Z" is not one.'
+            ],
+            id="now-at-the-end-of-the-calendar",
+        ),
+        pytest.param(
+            {"Seed": 1, "Now": "0001-01-01T00:00:00Z"},
+            [
+                "Now must be an ISO 8601 timestamp with a time zone from 1900-01-01 to "
+                '9000-01-01 (UTC), like 2026-11-26T12:00:00Z; "0001-01-01T00:00:00Z" is not one.'
+            ],
+            id="now-at-the-start-of-the-calendar",
         ),
         pytest.param(
             {"Seed": -1, "Deployments": 1_000_001},

@@ -47,7 +47,7 @@ async def test_a_write_through_the_api_is_read_back_at_once(client: httpx.AsyncC
     report = await _create(client, "First")
     assert await _names(client) == ["First"]
     changed = await client.put(
-        report["Links"]["Self"], json={"SpaceId": "Spaces-1", "Name": "Renamed"}
+        report["Links"]["Self"], json={"SpaceId": "Spaces-1", "Id": report["Id"], "Name": "Renamed"}
     )
     assert changed.status_code == 200
     assert await _names(client) == ["Renamed"]
@@ -193,3 +193,31 @@ async def test_an_error_is_never_compressed(client: httpx.AsyncClient) -> None:
     assert response.status_code == 404
     assert "content-encoding" not in response.headers
     assert response.json()["ErrorMessage"]
+
+
+async def test_parameters_that_do_not_change_the_answer_do_not_change_its_key(
+    client: httpx.AsyncClient, world: Starlette
+) -> None:
+    report = await _create(client, "Keyed")
+    path = report["Links"]["Self"] + "/metrics"
+    answers = world.state.resources.answers
+    first = await client.get(path, params={"split": "Environment", "timeRange": "LastMonth"})
+    assert first.status_code == 200
+    misses = answers.misses
+    same = [
+        {"split": "Environment", "timeRange": "LastMonth", "bust": "1"},
+        {"timeRange": "LastMonth", "split": "Environment", "bust": "2"},
+        {"SPLIT": "environment", "timerange": "lastmonth"},
+        {"split": "Environment", "timeRange": "LastMonth", "granularity": "weekly"},
+    ]
+    for params in same:
+        again = await client.get(path, params=params)
+        assert again.content == first.content
+    assert answers.misses == misses, "each of these was answered from the cache"
+    other = await client.get(path, params={"split": "Project", "timeRange": "LastMonth"})
+    assert other.status_code == 200
+    assert answers.misses == misses + 1
+    listed = await client.get(REPORTS, params={"skip": "0", "take": "30", "junk": "x"})
+    misses = answers.misses
+    assert (await client.get(REPORTS, params={"junk": "y"})).content == listed.content
+    assert answers.misses == misses

@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from mock_server.errors import SERVER_ERROR, ErrorBoundary
+from tests.mock_server.conftest import KEY
 
 REPORTS = "/api/Spaces-1/insights/reports"
 GOOD = {"SpaceId": "Spaces-1", "Name": "Good"}
@@ -249,3 +250,72 @@ async def test_a_bug_is_logged_and_answered_with_a_generic_500(
     assert body == {"ErrorMessage": SERVER_ERROR, "Errors": []}
     assert "secret detail" not in response.text
     assert "secret detail" in caplog.text
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+async def test_a_failure_after_the_write_leaves_nothing_written(
+    world: Starlette, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    def failing(_report: object) -> None:
+        raise RuntimeError("shaping the answer failed")
+
+    # A client without the contract check: a 500 is what this test provokes.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=world),
+        base_url="http://testserver",
+        headers={"X-Octopus-ApiKey": KEY},
+    ) as client:
+        report = (await client.post(REPORTS, json=GOOD)).json()
+        before = await snapshot(client)
+        monkeypatch.setattr("mock_server.wire.report_resource", failing)
+        if method == "POST":
+            response = await client.post(REPORTS, json={"SpaceId": "Spaces-1", "Name": "Lost"})
+        else:
+            changed = {**GOOD, "Id": report["Id"], "Name": "Changed"}
+            response = await client.put(report["Links"]["Self"], json=changed)
+        assert_error(response, 500)
+        monkeypatch.undo()
+        assert await snapshot(client) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        pytest.param(
+            b'{"SpaceId": "Spaces-1", "Name": "x", "EnvironmentGroups": '
+            b'[{"Name": "\\ud800", "Environments": []}]}',
+            "The request body is not valid JSON: the text at $.EnvironmentGroups[0].Name holds "
+            "a lone UTF-16 surrogate escape, which is not a Unicode character.",
+            id="lone-surrogate",
+        ),
+        pytest.param(
+            b"[" * 10_000,
+            "The request body is not valid JSON: it is nested too deeply.",
+            id="deep",
+        ),
+    ],
+)
+async def test_text_that_is_not_unicode_or_too_deep_is_a_400_and_stores_nothing(
+    client: httpx.AsyncClient, content: bytes, problem: str
+) -> None:
+    before = await snapshot(client)
+    body = assert_error(await client.post(REPORTS, content=content), 400)
+    assert body["Errors"] == [problem]
+    assert await snapshot(client) == before
+
+
+async def test_a_take_of_thousands_of_digits_is_a_400(client: httpx.AsyncClient) -> None:
+    take = "9" * 4301
+    body = assert_error(await client.get(REPORTS, params={"take": take}), 400)
+    assert body["Errors"] == [
+        f"The take parameter must be a whole number from 0 to 2147483647; {take!r} is not."
+    ]
+
+
+async def test_an_answer_lists_100_problems_then_how_many_more(client: httpx.AsyncClient) -> None:
+    unknown = [f"Projects-{n}" for n in range(1000, 1150)]
+    body = assert_error(await client.post(REPORTS, json={**GOOD, "ProjectIds": unknown}), 400)
+    assert body["Errors"] == [
+        *(f"The ProjectIds entry {text!r} is not a project in Spaces-1." for text in unknown[:100]),
+        "... and 50 more",
+    ]

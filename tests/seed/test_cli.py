@@ -54,7 +54,7 @@ def test_export_then_import_through_files_and_pipes(
     assert generate(first) == 0
     assert run("export", str(tmp_path / "a.json"), "--database-url", first) == 0
     text = (tmp_path / "a.json").read_text()
-    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
     assert run("import", "-", "--database-url", second) == 0
     capsys.readouterr()
     assert run("export", "-", "--database-url", second) == 0

@@ -273,6 +273,17 @@ def test_a_broken_file_lists_every_problem() -> None:
             id="sort-order-beyond-32-bits",
         ),
         pytest.param(
+            lambda d: d["Projects"][0].update(Name="Sh\u0000op"),
+            'Projects[0].Name: "Sh\\u0000op" holds control characters',
+            id="control-character-in-a-name",
+        ),
+        pytest.param(
+            lambda d: d["InsightsReports"][0].update(Description="\u001b[31mred"),
+            "InsightsReports[0]: The Description holds control characters other than tabs and "
+            "line breaks.",
+            id="control-character-in-a-report-description",
+        ),
+        pytest.param(
             lambda d: d["Channels"][0].update(ProjectId="Projects-1x"),
             'Channels[0].ProjectId: "Projects-1x" is not an id like Projects-1',
             id="malformed-id",

@@ -35,7 +35,7 @@ async def sessions(engine: AsyncEngine, database_url: str):  # type: ignore[no-u
 async def _create(
     sessions: async_sessionmaker[AsyncSession], space: int, name: str
 ) -> Report | Invalid:
-    async with sessions() as session:
+    async with sessions.begin() as session:
         try:
             return await create_report(
                 session, space_id=space, draft=ReportDraft(space_id=f"Spaces-{space}", name=name)
@@ -45,7 +45,7 @@ async def _create(
 
 
 async def _stored(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[int, int, str]]:
-    async with sessions() as session:
+    async with sessions.begin() as session:
         rows = await session.execute(
             select(InsightsReport.id, InsightsReport.space_id, InsightsReport.name)  # type: ignore[call-overload]
         )
@@ -79,7 +79,7 @@ async def test_ids_are_not_reused_after_concurrent_deletes(sessions) -> None:  #
     first = await asyncio.gather(*(_create(sessions, 1, f"First {n}") for n in range(10)))
 
     async def delete(report: Report) -> None:
-        async with sessions() as session:
+        async with sessions.begin() as session:
             await delete_report(
                 session,
                 space_id=1,

@@ -1,4 +1,4 @@
-"""Reports in the store: one transaction each, validated first, ids never reused."""
+"""Reports in the store: writes in the caller's transaction, validated first, ids never reused."""
 
 from __future__ import annotations
 
@@ -53,12 +53,12 @@ def draft(name: str, **changes: object) -> ReportDraft:
 
 
 async def report_count(sessions) -> int:  # type: ignore[no-untyped-def]
-    async with sessions() as session:
+    async with sessions.begin() as session:
         return int(await session.scalar(select(func.count()).select_from(InsightsReport)) or 0)
 
 
 async def test_create_read_list_update_delete(sessions) -> None:  # type: ignore[no-untyped-def]
-    async with sessions() as session:
+    async with sessions.begin() as session:
         created = await create_report(
             session,
             space_id=1,
@@ -75,7 +75,7 @@ async def test_create_read_list_update_delete(sessions) -> None:  # type: ignore
     assert created.tenant_mode is TenantMode.UNTENANTED
     assert created.time_zone == "AUS Eastern Standard Time"
 
-    async with sessions() as session:
+    async with sessions.begin() as session:
         total, page = await list_reports(session, space_id=1, skip=0, take=30)
         assert (total, [r.name for r in page]) == (2, ["Alpha", "zeta"])
         total, page = await list_reports(session, space_id=1, skip=1, take=0)
@@ -101,7 +101,7 @@ async def test_create_read_list_update_delete(sessions) -> None:  # type: ignore
 
 
 async def test_deleted_ids_are_never_reused(sessions) -> None:  # type: ignore[no-untyped-def]
-    async with sessions() as session:
+    async with sessions.begin() as session:
         first = await create_report(session, space_id=1, draft=draft("one"))
         second = await create_report(session, space_id=1, draft=draft("two"))
         await delete_report(session, space_id=1, report_id=2)
@@ -114,18 +114,18 @@ async def test_deleted_ids_are_never_reused(sessions) -> None:  # type: ignore[n
 
 
 async def test_highest_imported_report_deleted_before_any_create(sessions) -> None:  # type: ignore[no-untyped-def]
-    async with sessions() as session:
+    async with sessions.begin() as session:
         session.add(InsightsReport(id=7, space_id=1, name="imported"))
-        await session.commit()
+    async with sessions.begin() as session:
         await delete_report(session, space_id=1, report_id=7)
         created = await create_report(session, space_id=1, draft=draft("new"))
     assert created.id == "InsightsReports-8"
 
 
 async def test_invalid_create_lists_every_problem_and_writes_nothing(sessions) -> None:  # type: ignore[no-untyped-def]
-    async with sessions() as session:
+    async with sessions.begin() as session:
         await create_report(session, space_id=1, draft=draft("Taken"))
-    async with sessions() as session:
+    async with sessions.begin() as session:
         with pytest.raises(Invalid) as raised:
             await create_report(
                 session,
@@ -145,9 +145,9 @@ async def test_invalid_create_lists_every_problem_and_writes_nothing(sessions) -
 
 
 async def test_invalid_update_changes_nothing(sessions) -> None:  # type: ignore[no-untyped-def]
-    async with sessions() as session:
+    async with sessions.begin() as session:
         await create_report(session, space_id=1, draft=draft("Keep", description="kept"))
-    async with sessions() as session:
+    async with sessions.begin() as session:
         with pytest.raises(Invalid):
             await update_report(
                 session,
@@ -156,13 +156,13 @@ async def test_invalid_update_changes_nothing(sessions) -> None:  # type: ignore
                 draft=draft("Changed", time_zone="Nowhere/Special"),
                 body_report_id="InsightsReports-1",
             )
-    async with sessions() as session:
+    async with sessions.begin() as session:
         kept = await get_report(session, space_id=1, report_id=1)
     assert (kept.name, kept.description) == ("Keep", "kept")
 
 
 async def test_report_of_another_space_is_not_found(sessions) -> None:  # type: ignore[no-untyped-def]
-    async with sessions() as session:
+    async with sessions.begin() as session:
         await create_report(session, space_id=1, draft=draft("Mine"))
         with pytest.raises(NotFound):
             await get_report(session, space_id=2, report_id=1)
@@ -172,23 +172,23 @@ async def test_report_of_another_space_is_not_found(sessions) -> None:  # type: 
 
 async def test_every_write_raises_the_generation(sessions) -> None:  # type: ignore[no-untyped-def]
     async def generation() -> int:
-        async with sessions() as session:
+        async with sessions.begin() as session:
             return await read_generation(session)
 
     before = await generation()
-    async with sessions() as session:
+    async with sessions.begin() as session:
         await create_report(session, space_id=1, draft=draft("one"))
     after_create = await generation()
-    async with sessions() as session:
+    async with sessions.begin() as session:
         await update_report(
-            session, space_id=1, report_id=1, draft=draft("two"), body_report_id=None
+            session, space_id=1, report_id=1, draft=draft("two"), body_report_id="InsightsReports-1"
         )
     after_update = await generation()
-    async with sessions() as session:
+    async with sessions.begin() as session:
         with pytest.raises(Invalid):
             await create_report(session, space_id=1, draft=draft("two"))
     after_failure = await generation()
-    async with sessions() as session:
+    async with sessions.begin() as session:
         await delete_report(session, space_id=1, report_id=1)
     after_delete = await generation()
     assert before < after_create < after_update == after_failure < after_delete
