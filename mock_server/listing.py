@@ -25,7 +25,7 @@ IdArray = npt.NDArray[np.int64]
 
 INDEX_BYTES = 256 * 1024 * 1024
 """What the indexes may hold: the lists of a million-deployment store's collections (8 MB each)
-and its event index (about 55 MB)."""
+and its event index (about 65 MB)."""
 
 IN_LIST_LIMIT = 500
 """Ids per `id IN (...)` when a page's rows are read."""
