@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Seed a demo store (SQLite under ./data) and run it.
+## Seed a demo store (SQLite under ./data) and run it; other ports or options:
+## make demo ARGS="--gateway-port 18080 --mock-port 18081".
 demo: $(STAMP)
-	$(BIN)/python -m seed demo --serve
+	$(BIN)/python -m seed demo --serve $(ARGS)
 
 ## ruff, mypy and the whole pytest suite.
 test: lint typecheck pytest

@@ -26,14 +26,14 @@ from starlette.routing import BaseRoute, Route
 
 from gateway.insights.ticks import CLOCK_RANGE, format_timestamp
 from gateway.settings import parse_now
-from gateway.store.engine import store_state
+from gateway.store.engine import read_info, store_state
 from mock_server.bodies import json_type, parse_json
 from mock_server.errors import bad_request
 from mock_server.resources import resources_of
-from seed.defaults import DEFAULT_DEPLOYMENTS
+from seed.defaults import DEFAULT_DEPLOYMENTS, DEMO_ORIGIN
 from seed.generator import describe_generation, generate_into
 from seed.importing import DataFileError, import_into, parse_document
-from seed.lifecycle import LoadSummary
+from seed.lifecycle import ORIGIN_KEY, LoadSummary
 
 MAX_DEPLOYMENTS = 1_000_000
 """A reset generates in the server's process; more than this is a job for `python -m seed`."""
@@ -59,13 +59,14 @@ COUNTED = (
 )
 """The answer's count names (the data file's, plus tags and tenant tags) and their tables."""
 
-Load = Callable[[AsyncEngine], Awaitable[LoadSummary]]
+Load = Callable[[AsyncEngine, str], Awaitable[LoadSummary]]
+"""Loads the store, recording the origin it is given."""
 
 
 @dataclass(frozen=True)
 class ResetPlan:
     origin: str
-    """What wrote the store, as `python -m seed` records it."""
+    """What wrote the store, as `python -m seed` records it (the demo's mark aside)."""
     load: Load
 
 
@@ -89,13 +90,22 @@ async def reset(request: Request) -> Response:
     resources = resources_of(request)
     plan = parse_reset(await request.body(), now=resources.clock())
     async with resources.reset_lock:
-        summary = await plan.load(resources.engine)
+        origin = await _origin_after_reset(resources.engine, plan.origin)
+        summary = await plan.load(resources.engine, origin)
     return JSONResponse(
         {
-            "Origin": plan.origin,
+            "Origin": origin,
             "Counts": {name: summary.counts.get(table, 0) for name, table in COUNTED},
         }
     )
+
+
+async def _origin_after_reset(engine: AsyncEngine, origin: str) -> str:
+    """What the reset store records as its origin: the demo's store stays the demo's, so that
+    `python -m seed demo` still replaces it."""
+    async with engine.connect() as connection:
+        before = (await read_info(connection)).get(ORIGIN_KEY, "")
+    return f"{DEMO_ORIGIN}, then {origin}" if before.startswith(DEMO_ORIGIN) else origin
 
 
 def parse_reset(raw: bytes, *, now: int) -> ResetPlan:
@@ -135,7 +145,7 @@ def _generation_plan(body: Mapping[str, Any], *, now: int) -> ResetPlan:
     count = DEFAULT_DEPLOYMENTS if deployments is None else deployments
     origin = describe_generation(seed=seed, deployments=count, now=now)
 
-    async def load(engine: AsyncEngine) -> LoadSummary:
+    async def load(engine: AsyncEngine, origin: str) -> LoadSummary:
         return await generate_into(
             engine, seed=seed, deployments=count, now=now, reset=True, origin=origin
         )
@@ -155,8 +165,8 @@ def _data_file_plan(body: Mapping[str, Any]) -> ResetPlan:
     except DataFileError as error:
         raise bad_request(*error.problems) from None
 
-    async def load(engine: AsyncEngine) -> LoadSummary:
-        return await import_into(engine, data, reset=True, origin=DATA_FILE_ORIGIN)
+    async def load(engine: AsyncEngine, origin: str) -> LoadSummary:
+        return await import_into(engine, data, reset=True, origin=origin)
 
     return ResetPlan(DATA_FILE_ORIGIN, load)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mock_server.faults import DEFAULT_RETRY_AFTER, MAX_DELAY_MS, MAX_RETRY_AFTER
+from mock_server.faults import MAX_DELAY_MS
 from mock_server.openapi_core import core_paths
 from mock_server.openapi_core_schemas import core_schemas
-from mock_server.openapi_schemas import ref, reference_samples, schemas
+from mock_server.openapi_schemas import any_case, ref, reference_samples, schemas
 from mock_server.paging import DEFAULT_TAKE, MAX_INT
 
 __all__ = ["openapi_document", "reference_samples"]
@@ -25,6 +25,18 @@ def _error(description: str) -> dict[str, Any]:
 def _json(description: str, schema: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
 
+
+_SPLITS = [
+    "None",
+    "Project",
+    "ProjectGroup",
+    "Environment",
+    "EnvironmentGroup",
+    "Tenant",
+    "TenantTagSet",
+]
+_TIME_RANGES = ["LastMonth", "LastQuarter", "LastYear"]
+_GRANULARITIES = ["Daily", "Weekly", "Monthly"]
 
 _UNAUTHORIZED = _error("No valid API key")
 _NOT_FOUND = _error("No such space or report")
@@ -76,39 +88,39 @@ def _paths() -> dict[str, Any]:
     metrics_parameters = [
         _query(
             "split",
-            "How to split the metrics (matched ignoring case)",
+            "How to split the metrics, one of " + ", ".join(_SPLITS) + " (in any case)",
             {
                 "type": "string",
-                "enum": [
-                    "None",
-                    "Project",
-                    "ProjectGroup",
-                    "Environment",
-                    "EnvironmentGroup",
-                    "Tenant",
-                    "TenantTagSet",
-                ],
+                "pattern": any_case(_SPLITS),
                 "default": "None",
+                "examples": _SPLITS,
             },
         ),
         _query(
             "tenantTagSetId",
-            "The tag set to split on; required with split TenantTagSet, ignored otherwise",
+            "The tag set to split on, like TagSets-1: required with split TenantTagSet (a 400 "
+            "names it when missing), ignored otherwise",
             {"type": "string"},
         ),
         _query(
             "timeRange",
-            "The time period (matched ignoring case)",
+            "The time period, one of " + ", ".join(_TIME_RANGES) + " (in any case)",
             {
                 "type": "string",
-                "enum": ["LastMonth", "LastQuarter", "LastYear"],
+                "pattern": any_case(_TIME_RANGES),
                 "default": "LastQuarter",
+                "examples": _TIME_RANGES,
             },
         ),
         _query(
             "granularity",
-            "The interval length (matched ignoring case)",
-            {"type": "string", "enum": ["Daily", "Weekly", "Monthly"], "default": "Weekly"},
+            "The interval length, one of " + ", ".join(_GRANULARITIES) + " (in any case)",
+            {
+                "type": "string",
+                "pattern": any_case(_GRANULARITIES),
+                "default": "Weekly",
+                "examples": _GRANULARITIES,
+            },
         ),
     ]
     return {
@@ -249,9 +261,43 @@ Every operation needs an API key, in the `X-Octopus-ApiKey` header or the `apike
 
 Fault injection: send `Prefer: delay=MS` (0 to {MAX_DELAY_MS}) to wait before the request is
 handled, and `Prefer: status=CODE` (400 to 599) to get that status with an Octopus error body
-instead; both may be combined (`Prefer: delay=500, status=503`). An injected 429 or 503 carries
-`Retry-After: S`, S from `Prefer: retry-after=S` (0 to {MAX_RETRY_AFTER}, default
-{DEFAULT_RETRY_AFTER}). The answer carries `Preference-Applied`."""
+instead; both may be combined (`Prefer: delay=500, status=503`). The answer carries
+`Preference-Applied`; an injected 429 or 503 carries `Retry-After` (`Prefer: retry-after=S`,
+default 1). A malformed preference is a 400. The header is described here rather than as a
+parameter of each operation: the statuses it asks for are any the client names.
+
+Limits: a request body over 1 MB is a 413, one that stops arriving for 10 seconds a 408."""
+
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+_FAULTS = {
+    "429": {
+        **_error("Too many requests: only when injected (see Fault injection)"),
+        "headers": _RETRY_AFTER,
+    },
+    "503": {
+        **_error("Unavailable: the store was found damaged, or a fault was injected"),
+        "headers": _RETRY_AFTER,
+    },
+}
+_TOO_LARGE = {"413": _error("The request body is larger than 1 MB")}
+_TOO_SLOW = {"408": _error("The request body stopped arriving for 10 seconds")}
+
+
+def _with_common_responses(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation may answer an injected fault; one with a body, a refused body."""
+    for item in paths.values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            extra = {**_FAULTS, **(_TOO_LARGE | _TOO_SLOW if "requestBody" in operation else {})}
+            operation["responses"] = {**operation["responses"], **extra}
+    return paths
 
 
 @cache
@@ -265,7 +311,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{"ApiKeyHeader": []}, {"ApiKeyQuery": []}],
-        "paths": {**_paths(), **core_paths()},
+        "paths": _with_common_responses({**_paths(), **core_paths()}),
         "components": {
             "schemas": {**schemas(), **core_schemas()},
             "securitySchemes": {

@@ -14,7 +14,6 @@ from mock_server.openapi_schemas import ref
 from mock_server.paging import DEFAULT_TAKE, MAX_INT
 
 _TEXT = {"type": "string"}
-_FLAG = {"type": "boolean"}
 _STATES = [state.value for state in TaskState]
 _AUTO_ID = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
 
@@ -66,8 +65,20 @@ def _one(name: str, kind: Kind, description: str) -> dict[str, Any]:
     return _query(name, description, {"type": "string", "pattern": f"^({_id(kind)})?$"})
 
 
+def _any_case(value: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in value)
+
+
+_FLAG = {
+    "type": "string",
+    "pattern": f"^({_any_case('true')}|{_any_case('false')})$",
+    "description": "true or false, in any case",
+}
+
+
 def _choices(name: str, values: list[str], description: str) -> dict[str, Any]:
-    item = "|".join(values)
+    """A comma list of fixed values, matched in any case (empty items skipped)."""
+    item = "|".join(_any_case(value) for value in values)
     pattern = f"^({item})?(,({item})?)*$"
     return _query(
         name,

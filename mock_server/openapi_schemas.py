@@ -8,6 +8,12 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from gateway.insights.validation import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_ENTRIES,
+    MAX_ENVIRONMENT_GROUPS,
+    MAX_NAME_LENGTH,
+)
 from mock_server.wire import root_document
 
 _TEXT = {"type": "string"}
@@ -33,6 +39,31 @@ COLLECTION_LINKS = (
     "Page.Previous",
 )
 _TENANT_MODES = ["Untenanted", "Tenanted", "TenantedAndUntenanted"]
+_CONTROL = "\\u0000-\\u001f\\u007f-\\u009f"
+_NAME = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_NAME_LENGTH,
+    # Something other than white space, and no control character.
+    "pattern": f"^(?=.*\\S)[^{_CONTROL}]*$",
+}
+_NO_CONTROL_BUT_LINE_BREAKS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+_SPACE_ID = {"type": "string", "pattern": "^Spaces-[1-9][0-9]{0,17}$"}
+_REPORT_ID = {"type": "string", "pattern": "^InsightsReports-[1-9][0-9]{0,17}$"}
+
+
+def _entries(most: int) -> dict[str, Any]:
+    """An array of ids or tags: each at most once; null is taken as empty."""
+    return {"type": ["array", "null"], "items": _TEXT, "maxItems": most, "uniqueItems": True}
+
+
+def any_case(values: list[str]) -> str:
+    """A pattern matching `values` as the server matches them (gateway.insights.metrics): in any
+    case, with spaces around, or empty (taken as absent)."""
+    spelled = (
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in v) for v in values
+    )
+    return f"^(?:\\s*(?:{'|'.join(spelled)})\\s*)?$"
 
 
 def ref(name: str) -> dict[str, str]:
@@ -72,26 +103,30 @@ def schemas() -> dict[str, Any]:
     environment_group = _object({"Name": _TEXT, "Environments": _TEXTS})
     body_group = {
         "type": "object",
-        "properties": {"Name": _TEXT, "Environments": {"type": ["array", "null"], "items": _TEXT}},
+        "properties": {"Name": _NAME, "Environments": _entries(MAX_ENTRIES)},
         "required": ["Name"],
     }
-    # What the server accepts: null is taken as omitted, an empty or absent SpaceId (and Id)
-    # as the path's, TenantMode in any case; the reference marks SpaceId and Id required.
-    texts_or_null = {"type": ["array", "null"], "items": _TEXT}
+    # What the server accepts (gateway.insights.validation): null is taken as omitted; SpaceId
+    # (and Id) are required and must be the path's; names unique ignoring case; every id must
+    # exist in the space. The last three are rules JSON Schema cannot state: they are 400s.
     body_properties: dict[str, Any] = {
-        "SpaceId": _TEXT_OR_NULL,
-        "Name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "Description": _TEXT_OR_NULL,
-        "ProjectGroupIds": texts_or_null,
-        "ProjectIds": texts_or_null,
-        "TenantIds": texts_or_null,
-        "TenantTags": texts_or_null,
-        "TenantMode": {
+        "SpaceId": _SPACE_ID,
+        "Name": _NAME,
+        "Description": {
             "type": ["string", "null"],
-            "description": "Untenanted, Tenanted or TenantedAndUntenanted (any case)",
-            "examples": _TENANT_MODES,
+            "maxLength": MAX_DESCRIPTION_LENGTH,
+            "pattern": _NO_CONTROL_BUT_LINE_BREAKS,
         },
-        "EnvironmentGroups": {"type": ["array", "null"], "items": ref("EnvironmentGroupBody")},
+        "ProjectGroupIds": _entries(MAX_ENTRIES),
+        "ProjectIds": _entries(MAX_ENTRIES),
+        "TenantIds": _entries(MAX_ENTRIES),
+        "TenantTags": _entries(MAX_ENTRIES),
+        "TenantMode": {"type": ["string", "null"], "enum": [*_TENANT_MODES, None]},
+        "EnvironmentGroups": {
+            "type": ["array", "null"],
+            "items": ref("EnvironmentGroupBody"),
+            "maxItems": MAX_ENVIRONMENT_GROUPS,
+        },
         "TimeZone": {"type": ["string", "null"], "description": "a Windows or IANA time zone name"},
     }
     samples = reference_samples()
@@ -161,13 +196,13 @@ def schemas() -> dict[str, Any]:
         "CreateReport": {
             "type": "object",
             "properties": body_properties,
-            "required": ["Name"],
+            "required": ["SpaceId", "Name"],
             "example": samples["CreateReportRequest"],
         },
         "UpdateReport": {
             "type": "object",
-            "properties": {"SpaceId": _TEXT_OR_NULL, "Id": _TEXT_OR_NULL, **body_properties},
-            "required": ["Name"],
+            "properties": {"Id": _REPORT_ID, **body_properties},
+            "required": ["SpaceId", "Id", "Name"],
             "example": samples["UpdateReportRequest"],
         },
         "Deployment": _object(

@@ -23,15 +23,13 @@ from gateway.store.engine import (
     opened_store,
 )
 from seed.datafile import TextOut, export_store
-from seed.defaults import DEFAULT_DEPLOYMENTS, DEFAULT_SEED, HISTORY_MONTHS
-from seed.demo import serve_demo
+from seed.defaults import DEFAULT_DEPLOYMENTS, DEFAULT_SEED, DEMO_ORIGIN, HISTORY_MONTHS
+from seed.demo import busy_ports, serve_demo
 from seed.generator import describe_generation, generate_into
 from seed.importing import DataFileError, import_into, read_data_file
 from seed.lifecycle import ORIGIN_KEY, Interrupted, LoadSummary, SeedError
 from seed.producer import HistoryProducer
 from seed.progress import ProgressBars
-
-DEMO_ORIGIN = "seed demo"
 
 _LABELS = {
     "space": "spaces",
@@ -152,7 +150,9 @@ async def _run(
 
 
 def _made_by_demo(info: dict[str, str]) -> bool:
-    return info.get(ORIGIN_KEY) == DEMO_ORIGIN or info.get(STATE_KEY, "").startswith(
+    """The demo's own store: seeded by it, or reset since through its mock server's
+    `/admin/reset` (`seed.defaults.DEMO_ORIGIN`)."""
+    return info.get(ORIGIN_KEY, "").startswith(DEMO_ORIGIN) or info.get(STATE_KEY, "").startswith(
         f"{DEMO_ORIGIN} started"
     )
 
@@ -217,13 +217,20 @@ def run(arguments: argparse.Namespace, history: HistoryProducer | None = None) -
         if arguments.command == "migrate":
             return asyncio.run(_migrate(arguments))
         if arguments.command == "demo" and arguments.serve:
+            settings = settings_from_arguments(arguments)
+            busy = busy_ports(
+                settings.host, gateway_port=arguments.gateway_port, mock_port=arguments.mock_port
+            )
+            if busy is not None:  # found before seeding, not after
+                print(f"error: {busy}", file=sys.stderr)
+                return 2
             seeded = asyncio.run(_run(arguments, ctrl_c))
             if seeded != 0:
                 return seeded
             signal.signal(signal.SIGINT, signal.default_int_handler)
             try:
                 return serve_demo(
-                    settings_from_arguments(arguments),
+                    settings,
                     gateway_port=arguments.gateway_port,
                     mock_port=arguments.mock_port,
                 )

@@ -13,3 +13,7 @@ HISTORY_MONTHS = 13
 SEPARATE_PROCESS_FROM = 50_000
 """From this many deployments the history is simulated in a second process while the first
 writes; below it, starting a process costs more than it saves."""
+
+DEMO_ORIGIN = "seed demo"
+"""The origin `python -m seed demo` records; a store whose origin starts with it is the demo's,
+and stays the demo's when its mock server resets it (`mock_server.admin`)."""

@@ -67,20 +67,35 @@ def _banner(settings: Settings, servers: list[DemoServer]) -> str:
     return "\n".join(lines)
 
 
-def serve_demo(settings: Settings, *, gateway_port: int, mock_port: int) -> int:
-    """Run both servers on the demo store until Ctrl-C or until one of them stops."""
-    servers = [
+def _servers(*, gateway_port: int, mock_port: int) -> list[DemoServer]:
+    return [
         DemoServer("mock server", "mock_server", mock_port, "/api"),
         DemoServer("gateway", "gateway", gateway_port, "/graphql"),
     ]
-    busy = [s for s in servers if _listening(settings.host, s.port)]
-    if busy:
-        names = ", ".join(f"{s.title} port {s.port}" for s in busy)
-        print(
-            f"error: already in use: {names}; stop what listens there, or choose other ports "
-            "with --gateway-port and --mock-port",
-            file=sys.stderr,
-        )
+
+
+def busy_ports(host: str, *, gateway_port: int, mock_port: int) -> str | None:
+    """Why the demo's servers cannot listen (checked before seeding, and again before they
+    start), or None."""
+    if gateway_port == mock_port:
+        return f"the gateway and the mock server cannot share port {mock_port}"
+    servers = _servers(gateway_port=gateway_port, mock_port=mock_port)
+    busy = [s for s in servers if _listening(host, s.port)]
+    if not busy:
+        return None
+    names = ", ".join(f"{s.title} port {s.port}" for s in busy)
+    return (
+        f"already in use: {names}; stop what listens there, or choose other ports with "
+        '--gateway-port and --mock-port (make demo ARGS="--gateway-port 18080 --mock-port 18081")'
+    )
+
+
+def serve_demo(settings: Settings, *, gateway_port: int, mock_port: int) -> int:
+    """Run both servers on the demo store until Ctrl-C or until one of them stops."""
+    servers = _servers(gateway_port=gateway_port, mock_port=mock_port)
+    busy = busy_ports(settings.host, gateway_port=gateway_port, mock_port=mock_port)
+    if busy is not None:
+        print(f"error: {busy}", file=sys.stderr)
         return 2
     # A SIGTERM (from a supervisor or `timeout`) stops the servers as Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

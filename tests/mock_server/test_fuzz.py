@@ -11,10 +11,12 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import select
 from starlette.applications import Starlette
 
@@ -24,23 +26,16 @@ from gateway.store.engine import migrate
 from gateway.store.models import Space
 from mock_server.app import create_app
 from tests.mock_server.conftest import KEY
+from tests.mock_server.value_rules import StoreFacts, broken_rule
 from tests.mock_server.world import NOW, write_world
 
-# The schema cannot say that referenced ids must exist, that a report's name must be unused, or
-# that tenantTagSetId is needed with split TenantTagSet: for these operations a well-formed
-# request may still be a 400 that lists those problems.
-VALUE_RULES = ["createInsightsReport", "updateInsightsReport", "getInsightsReportMetrics"]
-CONFIG = {
-    "generation": {"mode": "all"},
-    "operations": [
-        {
-            "include-operation-id": VALUE_RULES,
-            "checks": {
-                "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "404"]}
-            },
-        }
-    ],
-}
+# The schema cannot say that referenced ids must exist, that a report's name must be unused, that
+# a body's SpaceId must be the path's, or that tenantTagSetId is needed with split TenantTagSet:
+# for these operations schemathesis's positive_data_acceptance check, which wants every
+# schema-valid request accepted, is replaced by `accepts_exactly_the_valid`, which wants a 400
+# exactly when the request breaks one of those rules (tests.mock_server.value_rules).
+VALUE_RULES = {"createInsightsReport", "updateInsightsReport", "getInsightsReportMetrics"}
+CONFIG = {"generation": {"mode": "all"}}
 
 
 _STORE = tempfile.TemporaryDirectory(prefix="mock-server-fuzz-")
@@ -81,10 +76,39 @@ schema = schemathesis.openapi.from_asgi(
 HEADERS = {"X-Octopus-ApiKey": KEY}
 
 
+STORE = StoreFacts(Path(_STORE.name) / "store.db")
+
+
+def is_positive(case: schemathesis.Case) -> bool:
+    return case.meta is not None and case.meta.generation.mode.is_positive
+
+
+def accepts_exactly_the_valid(rule: str | None, status: int) -> None:
+    """A schema-valid request is refused with 400 exactly when it breaks a value rule (`rule`,
+    judged on the store before the request)."""
+    if status == 400 and rule is None:
+        raise AssertionError("a 400 for a request that breaks no rule")
+    if 200 <= status < 300 and rule is not None:
+        raise AssertionError(f"accepted, although {rule}")
+
+
+def keeps_its_contract(case: schemathesis.Case) -> None:
+    operation_id = case.operation.definition.raw.get("operationId")
+    if operation_id not in VALUE_RULES:
+        case.call_and_validate(headers=HEADERS)
+        return
+    positive = is_positive(case)
+    rule = broken_rule(case, STORE) if positive else None
+    response = case.call(headers=HEADERS)
+    case.validate_response(response, excluded_checks=[positive_data_acceptance])
+    if positive:
+        accepts_exactly_the_valid(rule, response.status_code)
+
+
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_keeps_its_contract(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=HEADERS)
+    keeps_its_contract(case)
 
 
 @pytest.mark.slow
@@ -96,4 +120,38 @@ def test_every_operation_keeps_its_contract(case: schemathesis.Case) -> None:
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_keeps_its_contract_at_length(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=HEADERS)
+    keeps_its_contract(case)
+
+
+class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """schemathesis's stateful phase: sequences of calls following the document's links, each
+    answer checked as above."""
+
+    rule: str | None = None
+
+    def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+        return {"headers": HEADERS}
+
+    def before_call(self, case: schemathesis.Case) -> None:
+        self.rule = broken_rule(case, STORE) if is_positive(case) else None
+
+    def validate_response(
+        self, response: Any, case: schemathesis.Case, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
+        if case.operation.definition.raw.get("operationId") not in VALUE_RULES:
+            super().validate_response(response, case, additional_checks, **kwargs)
+            return
+        case.validate_response(
+            response, excluded_checks=[positive_data_acceptance], transport_kwargs=kwargs or None
+        )
+        if is_positive(case):
+            accepts_exactly_the_valid(self.rule, response.status_code)
+
+
+TestWorkflow = Workflow.TestCase
+TestWorkflow.settings = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "0")) or 10,
+    stateful_step_count=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
