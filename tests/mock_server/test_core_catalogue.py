@@ -3,22 +3,12 @@ and 404s, against what `world.py` holds (worked out by hand)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
+from tests.mock_server.pages import get, ids
+
 NOT_FOUND = "The resource '{}' was not found."
-
-
-def ids(page: dict[str, Any]) -> list[str]:
-    return [item["Id"] for item in page["Items"]]
-
-
-async def get(client: httpx.AsyncClient, url: str) -> Any:
-    response = await client.get(url)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 async def test_the_root_links_the_core_collections(client: httpx.AsyncClient) -> None:

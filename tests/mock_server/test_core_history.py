@@ -25,6 +25,7 @@ from starlette.applications import Starlette
 from gateway.store.generation import bump_generation
 from gateway.store.models import Deployment
 from tests.mock_server.conftest import KEY, make_client
+from tests.mock_server.pages import get, ids
 
 QUEUED = "2022-08-01T00:00:00+00:00"
 
@@ -38,16 +39,6 @@ async def guided(world: Starlette) -> httpx.AsyncClient:
         )
         await bump_generation(connection)
     return make_client(world, {"X-Octopus-ApiKey": KEY})
-
-
-def ids(page: dict[str, Any]) -> list[str]:
-    return [item["Id"] for item in page["Items"]]
-
-
-async def get(client: httpx.AsyncClient, url: str) -> Any:
-    response = await client.get(url)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def numbered(prefix: str, *numbers: int) -> list[str]:
