@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -39,9 +39,16 @@ def environment(database_url: str, api_key: str, now: str) -> dict[str, str]:
 
 @contextmanager
 def uvicorn(
-    app: str, env: dict[str, str], *, workers: int = 1, timeout: float = 30
+    app: str,
+    env: dict[str, str],
+    *,
+    workers: int = 1,
+    timeout: float = 30,
+    options: Sequence[str] = (),
+    log: IO[bytes] | None = None,
 ) -> Iterator[Server]:
-    """`uvicorn --factory APP` on 127.0.0.1, ready to answer; stopped on exit."""
+    """`uvicorn --factory APP` on 127.0.0.1, ready to answer; stopped on exit. `options` are
+    more of uvicorn's flags; `log`, a file for the server's output (kept by the caller)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(128)
@@ -58,9 +65,10 @@ def uvicorn(
         str(workers),
         "--log-level",
         "warning",
+        *options,
     ]
     # A file, not a pipe: a pipe nobody reads would stall a chatty server.
-    with tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryFile() if log is None else nullcontext(log) as log:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
