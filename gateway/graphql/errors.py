@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from gateway.insights.ids import Kind, parse_id
 from gateway.store.health import StoreHealth
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -62,20 +61,3 @@ def should_mask(error: GraphQLError) -> bool:
     return (
         error.path is not None and original is not None and not isinstance(original, GraphQLError)
     )
-
-
-def parse_ids(
-    kind: Kind, values: Iterable[str] | None, *, argument: str, problems: list[str]
-) -> frozenset[int] | None:
-    """The numbers of the ids in an argument (None when the argument is absent); each text that
-    is not an id of this kind adds a problem."""
-    if values is None:
-        return None
-    numbers: set[int] = set()
-    for value in values:
-        number = parse_id(kind, value)
-        if number is None:
-            problems.append(f"The {argument} value {value!r} is not an id like '{kind.value}-1'.")
-        else:
-            numbers.add(number)
-    return frozenset(numbers)

@@ -11,14 +11,14 @@ import strawberry
 from gateway.graphql.context import Info
 from gateway.graphql.entities import Environment, Project, ProjectGroup, TagSet, Tenant
 from gateway.graphql.enums import Granularity, Split, TenantMode, TimeRange, text
-from gateway.graphql.errors import bad_input, parse_ids
+from gateway.graphql.errors import bad_input
 from gateway.graphql.metrics import Series
 from gateway.graphql.paging import DEFAULT_PAGE_SIZE, Connection, page_request
 from gateway.graphql.scalars import Timestamp
 from gateway.graphql.streams import Stream
 from gateway.insights import report as core
 from gateway.insights.errors import Invalid, NotFound
-from gateway.insights.ids import Kind, format_id, parse_id
+from gateway.insights.ids import Kind, format_id, parse_id, parse_ids
 from gateway.insights.metrics import parse_metrics_query
 from gateway.store import models
 from gateway.store.insights import report_metrics, report_streams

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -19,6 +20,11 @@ class Kind(StrEnum):
     RELEASE = "Releases"
     DEPLOYMENT = "Deployments"
     INSIGHTS_REPORT = "InsightsReports"
+    TAG = "Tags"
+    LIFECYCLE = "Lifecycles"
+    SERVER_TASK = "ServerTasks"
+    INTERRUPTION = "Interruptions"
+    EVENT = "Events"
 
 
 _ID = re.compile(r"(?P<prefix>[A-Za-z]+)-(?P<number>[1-9][0-9]{0,17})\Z")
@@ -37,3 +43,28 @@ def parse_id(kind: Kind, text: object) -> int | None:
     if match is None or match["prefix"] != kind.value:
         return None
     return int(match["number"])
+
+
+def split_id(text: object) -> tuple[str, int] | None:
+    """The prefix and number of an id of any kind (`Users-3` -> ("Users", 3)), or None."""
+    if not isinstance(text, str):
+        return None
+    match = _ID.match(text)
+    return None if match is None else (match["prefix"], int(match["number"]))
+
+
+def parse_ids(
+    kind: Kind, values: Iterable[str] | None, *, argument: str, problems: list[str]
+) -> frozenset[int] | None:
+    """The numbers of the ids in an argument (None when the argument is absent); each text that
+    is not an id of this kind adds a problem."""
+    if values is None:
+        return None
+    numbers: set[int] = set()
+    for value in values:
+        number = parse_id(kind, value)
+        if number is None:
+            problems.append(f"The {argument} value {value!r} is not an id like '{kind.value}-1'.")
+        else:
+            numbers.add(number)
+    return frozenset(numbers)
