@@ -7,6 +7,8 @@ from functools import cache
 from typing import Any
 
 from mock_server.faults import MAX_DELAY_MS
+from mock_server.openapi_core import core_paths
+from mock_server.openapi_core_schemas import core_schemas
 from mock_server.openapi_schemas import any_case, ref, reference_samples, schemas
 from mock_server.paging import DEFAULT_TAKE, MAX_INT
 
@@ -251,7 +253,9 @@ def _paths() -> dict[str, Any]:
     }
 
 
-DESCRIPTION = f"""The Octopus Deploy Insights REST API, served from an Insights Gateway store.
+DESCRIPTION = f"""The Octopus Deploy Insights REST API and the core resources beside it (spaces,
+projects, releases, deployments, tasks, interruptions, events), served from an Insights Gateway
+store.
 
 Every operation needs an API key, in the `X-Octopus-ApiKey` header or the `apikey` query parameter.
 
@@ -307,9 +311,9 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{"ApiKeyHeader": []}, {"ApiKeyQuery": []}],
-        "paths": _with_common_responses(_paths()),
+        "paths": _with_common_responses({**_paths(), **core_paths()}),
         "components": {
-            "schemas": schemas(),
+            "schemas": {**schemas(), **core_schemas()},
             "securitySchemes": {
                 "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Octopus-ApiKey"},
                 "ApiKeyQuery": {"type": "apiKey", "in": "query", "name": "apikey"},

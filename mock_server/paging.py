@@ -46,28 +46,38 @@ def parse_page(query: Mapping[str, str]) -> Page:
     return Page(values["skip"], values["take"])
 
 
-def _link(path: str, skip: int, take: int) -> str:
-    return f"{path}?skip={skip}&take={take}"
-
-
 def collection(
-    *, item_type: str, path: str, page: Page, total: int, items: list[dict[str, Any]]
+    *,
+    item_type: str,
+    path: str,
+    page: Page,
+    total: int,
+    items: list[dict[str, Any]],
+    query: str = "",
+    template: str | None = None,
 ) -> dict[str, Any]:
-    """Octopus's paged collection resource, properties in the reference's order."""
+    """Octopus's paged collection resource, properties in the reference's order. A filtered
+    collection's links keep its filters (`query`, after skip and take), so that following
+    `Page.Next` pages through the same collection; `template` replaces `{?skip,take}`."""
     skip, take = page.skip, page.take
     pages = -(-total // take) if take > 0 else 0
     last_page = max(pages - 1, 0)
+    rest = f"&{query}" if query else ""
+
+    def link(at: int, size: int) -> str:
+        return f"{path}?skip={at}&take={size}{rest}"
+
     links = {
-        "Self": _link(path, skip, take),
-        "Template": f"{path}{{?skip,take}}",
-        "Page.All": _link(path, 0, MAX_INT),
-        "Page.Current": _link(path, skip, take),
-        "Page.Last": _link(path, last_page * take, take),
+        "Self": link(skip, take),
+        "Template": template or f"{path}{{?skip,take}}",
+        "Page.All": link(0, MAX_INT),
+        "Page.Current": link(skip, take),
+        "Page.Last": link(last_page * take, take),
     }
     if take > 0 and skip + take < total:
-        links["Page.Next"] = _link(path, skip + take, take)
+        links["Page.Next"] = link(skip + take, take)
     if skip > 0:
-        links["Page.Previous"] = _link(path, max(skip - take, 0), take)
+        links["Page.Previous"] = link(max(skip - take, 0), take)
     return {
         "ItemType": item_type,
         "TotalResults": total,

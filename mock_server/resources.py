@@ -15,6 +15,20 @@ from gateway.store.cache import AnswerCache, GenerationReader
 from gateway.store.engine import opened_store, session_factory
 from gateway.store.health import StoreHealth
 from gateway.store.insights import SpaceColumns
+from mock_server.listing import index_cache
+
+
+class ServerClock:
+    """The settings' clock; a fixed one is moved on when the history is advanced
+    (`POST /admin/advance`), so that the server's now stays where its history ends."""
+
+    def __init__(self, read: Callable[[], int]) -> None:
+        self._read = read
+        self.offset = 0
+        """Ticks added by advances, in this process."""
+
+    def __call__(self) -> int:
+        return self._read() + self.offset
 
 
 @dataclass(frozen=True)
@@ -23,13 +37,16 @@ class Resources:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     """One session per request; closing it rolls back whatever was not committed."""
-    clock: Callable[[], int]
+    clock: ServerClock
     reset_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """One admin reset at a time: a second waits rather than racing the first's writes."""
     answers: AnswerCache = field(default_factory=AnswerCache)
     """Encoded answers of GET requests, by the store's generation (see `routes.cached`)."""
     columns: SpaceColumns = field(default_factory=SpaceColumns)
     """Each space's counted deployments as columns, by the store's generation."""
+    indexes: AnswerCache = field(default_factory=index_cache)
+    """The core collections' ordered ids and the event index, by the store's generation (see
+    `mock_server.listing`)."""
     health: StoreHealth = field(default_factory=StoreHealth)
     """Damage found while serving: then every answer that needs the store is a 503."""
     generations: GenerationReader = field(init=False)
@@ -41,7 +58,9 @@ class Resources:
 @asynccontextmanager
 async def opened_resources(settings: Settings) -> AsyncIterator[Resources]:
     async with opened_store(settings.database_url) as engine:
-        resources = Resources(settings, engine, session_factory(engine), settings.clock())
+        resources = Resources(
+            settings, engine, session_factory(engine), ServerClock(settings.clock())
+        )
         try:
             yield resources
         finally:

@@ -15,6 +15,7 @@ from gateway.insights.report import Report
 from gateway.insights.streams import DeploymentView, StreamView
 from gateway.insights.ticks import format_duration, format_timestamp
 from gateway.insights.timezones import windows_name
+from mock_server.links import root_links, space_links
 
 API_VERSION = "3.0.0"
 APPLICATION = "Octopus Deploy"
@@ -39,6 +40,7 @@ def root_document() -> dict[str, Any]:
             "Self": "/api",
             "SpaceHome": "/api/{spaceId}",
             "InsightsReports": "/api/{spaceId}/insights/reports{/id}{?skip,take}",
+            **root_links(),
         },
     }
 
@@ -51,6 +53,7 @@ def space_document(space_id: str, name: str) -> dict[str, Any]:
         "Links": {
             "Self": f"/api/{space_id}",
             "InsightsReports": f"{reports_path(space_id)}{{/id}}{{?skip,take}}",
+            **space_links(space_id),
         },
     }
 

@@ -54,26 +54,32 @@ def plan(*, seed: int, deployments: int, now: int) -> CompanyPlan:
     return plan_company(seed=seed, deployments=deployments, start=start, now=now)
 
 
-def event_batches(company: CompanyPlan, size: int) -> Iterator[list[Event]]:
+def event_batches(
+    company: CompanyPlan, size: int, horizon: int | None = None
+) -> Iterator[list[Event]]:
     """Every project's events in lists of at least `size` (the last may hold fewer), all in the
-    order of their first four items (time, kind, project, sequence), which no two events share.
+    order of their first four items (time, kind, project, sequence), which no two events share;
+    up to the company's now, or on to `horizon` (`seed.history`).
 
     The projects move forward a day at a time, each appending its events in time order, and
     each batch is then sorted: a merge of each project's run of events, which a sort does in C
     (a heap merge of the projects' streams would cost a Python step per event)."""
+    end = company.now if horizon is None else horizon
     histories = [
-        ProjectHistory(project, seed=company.seed, start=company.start, now=company.now)
+        ProjectHistory(
+            project, seed=company.seed, start=company.start, now=company.now, horizon=end
+        )
         for project in company.projects
     ]
     for history in histories:
         history.begin()
     batch: list[Event] = []
     limit = company.start
-    while limit < company.now:
-        limit = min(limit + STEP, company.now)
+    while limit < end:
+        limit = min(limit + STEP, end)
         for history in histories:
             history.run_until(limit, batch)
-        if len(batch) >= size or limit == company.now:
+        if len(batch) >= size or limit == end:
             batch.sort()
             if batch:
                 yield batch

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.insights.ticks import format_timestamp
 from gateway.store.facts import FACT_COLUMNS
 from seed.company import CompanyPlan
+from seed.continuation import GeneratedHistory
 from seed.defaults import DEFAULT_DEPLOYMENTS, DEFAULT_SEED, SEPARATE_PROCESS_FROM
 from seed.events import (
     DEPLOYMENT_OWN_COLUMNS,
@@ -238,6 +239,7 @@ async def generate_into(
             facts_progress=facts_progress,
             refusal_hint=refusal_hint,
             trusted=True,
+            history=GeneratedHistory(seed=seed, deployments=deployments, now=now, end=now).text(),
         )
     finally:
         if started is not None:

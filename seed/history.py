@@ -14,6 +14,13 @@ work in flight, never the whole history. What happens:
   retried; a few production deployments are rolled back to the previous release, and a few
   successful ones are redeployed as they are;
 - nothing happens after `now`; a task running at `now` is Executing or Queued.
+
+The history can go on past `now`, to a later `horizon` (`seed.continuation`, for
+`POST /admin/advance`): the plan (cadence, budget) stays the one made for `now`, and what a
+deployment that finishes after `now` leads to (a promotion, a retry, a fix) is decided when it
+finishes rather than when it is queued. Up to `now` the events are then exactly those of the
+history made to `now`, and a history taken to a horizon in two steps is the history taken there
+in one.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import math
 import random
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from gateway.insights.deployments import TaskState
 from gateway.insights.ticks import (
@@ -36,8 +44,9 @@ from seed.pipeline import CANCELED, TIMED_OUT, ProjectPipeline
 from seed.records import DEPLOYMENT, RELEASE, Event, ReleaseRecord
 from seed.versions import Versions
 
-_FORWARD, _RETRY, _ROLLBACK, _REDEPLOY = 0, 1, 2, 3
-"""Deployment modes; forward and retry deployments are the ones that move a release on."""
+_FORWARD, _RETRY, _ROLLBACK, _REDEPLOY, _SETTLE = 0, 1, 2, 3, 4
+"""Deployment modes; forward and retry deployments are the ones that move a release on. A
+settle action is no deployment: it is what follows one that finished after now."""
 _ROLLBACK_CHANCE, _REDEPLOY_CHANCE = 0.02, 0.015
 _MAX_RETRIES = 3
 
@@ -47,6 +56,7 @@ _CANCELED_STATE = TaskState.CANCELED.value
 _TIMED_OUT_STATE = TaskState.TIMED_OUT.value
 _EXECUTING = TaskState.EXECUTING.value
 _QUEUED = TaskState.QUEUED.value
+_CANCELLING = TaskState.CANCELLING.value
 
 _NV_MAGICCONST = 4 * math.exp(-0.5) / math.sqrt(2.0)
 """`random.NV_MAGICCONST`, for the normal variates drawn inline."""
@@ -73,9 +83,10 @@ def clock_for(zone: str) -> LocalClock:
     return LocalClock(zone)
 
 
-_Deploy = tuple[ReleaseRecord, TenantPlan | None, tuple[int, ...], int, int, int, str | None]
+_Deploy = tuple[ReleaseRecord, TenantPlan | None, tuple[int, ...], int, int, int, Any]
 """A deployment to make: release, tenant, route, position in the route, mode, attempt, and the
-unfinished state it is forced into (the tasks left running at now)."""
+unfinished state it is forced into (the tasks left running at now), or for a settle action the
+finished deployment's (state, completion, mode)."""
 _Create = tuple[ChannelPlan, bool]
 """A release to create: channel, whether it is a fix."""
 
@@ -92,10 +103,15 @@ class ProjectHistory:
     """`begin`, then `run_until` later and later moments to get the project's events in time
     order."""
 
-    def __init__(self, plan: ProjectPlan, *, seed: int, start: int, now: int) -> None:
+    def __init__(
+        self, plan: ProjectPlan, *, seed: int, start: int, now: int, horizon: int | None = None
+    ) -> None:
         self.plan = plan
         self.tier = plan.tier
         self.start, self.now = start, now
+        self.horizon = now if horizon is None else horizon
+        """Where the simulation ends (`now` unless it goes on past it)."""
+        self._continuing = self.horizon > now
         self.rng = rng = random.Random(f"{seed}:project:{plan.id}")
         self._random, self._getrandbits = rng.random, rng.getrandbits
         self.team = clock_for(plan.zone)
@@ -149,7 +165,8 @@ class ProjectHistory:
             self._push(at, forced)
 
     def run_until(self, limit: int, events: list[Event]) -> None:
-        """Simulate up to `limit` (at most now), appending the events to `events` in time order;
+        """Simulate up to `limit` (at most the horizon), appending the events to `events` in time
+        order;
         each call goes on where the last one stopped."""
         queue = self._queue
         pop, create, deploy, append = heapq.heappop, self._create, self._deploy, events.append
@@ -238,6 +255,12 @@ class ProjectHistory:
     def _deploy(self, at: int, action: _Deploy) -> Event | None:
         release, tenant, route, position, mode, attempt, forced = action
         if forced is not None:
+            if mode == _SETTLE:
+                state, completed, mode = forced
+                action = (release, tenant, route, position, mode, attempt, None)
+                key = (release.channel.id, route[position], None if tenant is None else tenant.id)
+                self._follow(completed, state, action, self._streams[key])
+                return None
             if self._latest is None:
                 return None
             release = self._latest
@@ -256,19 +279,36 @@ class ProjectHistory:
         completed = event[11]
         if completed is None:
             return event
-        state = event[7]
+        if completed > self.now:
+            # Only past now (a history going on): what follows is decided when it finishes.
+            settle = (
+                release,
+                tenant,
+                route,
+                position,
+                _SETTLE,
+                attempt,
+                (event[7], completed, mode),
+            )
+            self._push(completed, settle)
+            return event
+        self._follow(completed, event[7], action, stream)
+        return event
+
+    def _follow(self, completed: int, state: str, action: _Deploy, stream: _Stream) -> None:
+        """What a finished deployment leads to: a promotion, a retry, a fix release."""
+        release, tenant, route, position, mode, attempt = action[:6]
         if state is _SUCCESS:
             if stream.deployed is not release:
                 stream.before, stream.deployed = stream.deployed, release
             if mode <= _RETRY:
-                self._after_success(completed, action, environment, stream)
+                self._after_success(completed, action, route[position], stream)
         elif state is _FAILED:
             self._after_failure(completed, action)
         elif attempt < _MAX_RETRIES:
             delay = self._minutes(_RETRY_DELAY)
             retry = (release, tenant, route, position, _RETRY, attempt + 1, None)
             self._push(self._later(completed, delay, tenant), retry)
-        return event
 
     def _run(
         self,
@@ -324,17 +364,31 @@ class ProjectHistory:
         below = getrandbits(_SECOND_BITS)
         while below >= TICKS_PER_SECOND:
             below = getrandbits(_SECOND_BITS)
-        completed: int | None = started + int(minutes * TICKS_PER_MINUTE) + below
+        finish = started + int(minutes * TICKS_PER_MINUTE) + below
+        completed: int | None = finish
         if state is _CANCELED_STATE and random() < 0.25:
             started = None  # canceled while still queued
-        if forced is not None:
+        if forced is not None and not self._continuing:
             state, guided, completed = forced, False, None
             if state == _QUEUED:
                 started = None
-        elif completed is not None and completed > self.now:
-            state, guided, completed = _EXECUTING, False, None
-            if started is not None and started > self.now:
-                state, started = _QUEUED, None
+        else:
+            if forced is not None:
+                # Left running at now, it goes on from there: as long again as it had run
+                # (a Queued one starts then); a Cancelling one ends Canceled.
+                shift = self.now - at
+                finish += shift
+                completed = finish
+                if forced == _QUEUED and started is not None:
+                    started += shift
+                if forced == _CANCELLING:
+                    state, guided = _CANCELED_STATE, False
+            if finish > self.horizon:
+                state, guided, completed = _EXECUTING, False, None
+                if forced == _CANCELLING:
+                    state = _CANCELLING
+                elif started is not None and started > self.horizon:
+                    state, started = _QUEUED, None
         tenant_id = None if tenant is None else tenant.id
         return (
             at,

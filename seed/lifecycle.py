@@ -38,6 +38,9 @@ from seed.writer import DATA_TABLES, DEPLOYMENT, RELEASE
 
 ORIGIN_KEY = "origin"
 """What wrote the store's data: `seed demo`, `seed generate --seed 1 ...`, `seed import ...`."""
+HISTORY_KEY = "generated_history"
+"""For a generated store, the generation's settings and where its history ends, as JSON
+(`seed.continuation`); every load replaces it, so an imported store has none."""
 
 BULK_INDEXES = secondary_indexes([RELEASE, DEPLOYMENT])
 """Made again after the rows are in: one sort per index instead of a random insert per row."""
@@ -78,6 +81,7 @@ async def load_store(
     facts_progress: Callable[[int], None] | None = None,
     refusal_hint: str = "run again with --reset to replace it",
     trusted: bool = False,
+    history: str | None = None,
 ) -> LoadSummary:
     """Fill the store with `fill`; refuse a store that has data (or is incomplete) unless
     `reset`, or unless `may_replace(store_info)` says the data may go; a refusal ends with
@@ -85,7 +89,8 @@ async def load_store(
 
     A `trusted` fill writes rows whose references hold by construction (the generator's): on
     SQLite the load then skips checking foreign keys row by row, which costs a bulk load about
-    as much as writing the rows."""
+    as much as writing the rows. `history` is recorded under `HISTORY_KEY` (a load without one
+    leaves the store with none)."""
     started = time.monotonic()
     await _prepare(engine, reset=reset)
     async with engine.connect() as connection:
@@ -127,7 +132,7 @@ async def load_store(
                             facts = given
                     finally:
                         await connection.run_sync(_end_bulk_load, previous_cache)
-                    await _set_origin(connection, origin)
+                    await _set_origin(connection, origin, history)
             finally:
                 if unchecked:
                     await _foreign_keys(connection, on=True)
@@ -223,10 +228,12 @@ async def _counts(connection: AsyncConnection) -> dict[str, int]:
     return counts
 
 
-async def _set_origin(connection: AsyncConnection, origin: str) -> None:
+async def _set_origin(connection: AsyncConnection, origin: str, history: str | None) -> None:
     table = StoreInfo.__table__  # type: ignore[attr-defined]
-    await connection.execute(table.delete().where(table.c.key == ORIGIN_KEY))
+    await connection.execute(table.delete().where(table.c.key.in_([ORIGIN_KEY, HISTORY_KEY])))
     await connection.execute(table.insert().values(key=ORIGIN_KEY, value=origin))
+    if history is not None:
+        await connection.execute(table.insert().values(key=HISTORY_KEY, value=history))
 
 
 def describe(engine: AsyncEngine) -> str:

@@ -14,7 +14,7 @@ import strawberry
 from gateway.graphql.context import Info
 from gateway.graphql.enums import Granularity, TimeRange
 from gateway.graphql.scalars import Timestamp
-from gateway.insights.ids import Kind, format_id, parse_id
+from gateway.insights.ids import Kind, format_id, id_numbers, parse_id
 from gateway.insights.problems import Field, Problem, Rule
 from gateway.insights.report import Report
 
@@ -95,13 +95,12 @@ async def check_filters(
         if values is None:
             filters.append(None)
             continue
-        numbers = [parse_id(kind, value) for value in values]
-        rows = await loader.load_many([number for number in numbers if number is not None])
+        parsed = id_numbers(kind, values, argument=field, problems=problems)
+        rows = await loader.load_many(sorted(parsed or ()))
         held = {row.id for row in rows if row is not None and row.space_id == space}
+        numbers = [parse_id(kind, value) for value in values]
         for index, (value, number) in enumerate(zip(values, numbers, strict=True)):
-            if number is None:
-                problems.append(Problem(Rule.MALFORMED_ID, (field, index), value, kind=kind))
-            elif number not in held:
+            if number is not None and number not in held:
                 problems.append(
                     Problem(
                         Rule.NOT_IN_SPACE,
@@ -111,5 +110,5 @@ async def check_filters(
                         space=format_id(Kind.SPACE, space or 0),
                     )
                 )
-        filters.append(frozenset(number for number in numbers if number is not None))
+        filters.append(parsed)
     return Filters(*filters)

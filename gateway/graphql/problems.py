@@ -35,7 +35,9 @@ _ARGUMENTS = frozenset({Field.ID})
 class GraphQLNaming:
     """GraphQL's names: camelCase fields, enum values by their GraphQL names."""
 
-    def field(self, field: Field) -> str:
+    def field(self, field: Field | str) -> str:
+        if not isinstance(field, Field):
+            return field
         return _FIELDS.get(field) or field.value[0].lower() + field.value[1:]
 
     def choice(self, member: Enum) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
+
+from gateway.insights.problems import OCTOPUS, Field, Problem, Rule, describe
 
 
 class Kind(StrEnum):
@@ -19,6 +22,11 @@ class Kind(StrEnum):
     RELEASE = "Releases"
     DEPLOYMENT = "Deployments"
     INSIGHTS_REPORT = "InsightsReports"
+    TAG = "Tags"
+    LIFECYCLE = "Lifecycles"
+    SERVER_TASK = "ServerTasks"
+    INTERRUPTION = "Interruptions"
+    EVENT = "Events"
 
 
 _ID = re.compile(r"(?P<prefix>[A-Za-z]+)-(?P<number>[1-9][0-9]{0,17})\Z")
@@ -37,3 +45,42 @@ def parse_id(kind: Kind, text: object) -> int | None:
     if match is None or match["prefix"] != kind.value:
         return None
     return int(match["number"])
+
+
+def split_id(text: object) -> tuple[str, int] | None:
+    """The prefix and number of an id of any kind (`Users-3` -> ("Users", 3)), or None."""
+    if not isinstance(text, str):
+        return None
+    match = _ID.match(text)
+    return None if match is None else (match["prefix"], int(match["number"]))
+
+
+def id_numbers(
+    kind: Kind,
+    values: Iterable[str] | None,
+    *,
+    argument: Field | str,
+    problems: list[Problem],
+) -> frozenset[int] | None:
+    """The numbers of the ids in an argument (None when the argument is absent); each text that
+    is not an id of this kind adds a problem at (`argument`, its index)."""
+    if values is None:
+        return None
+    numbers: set[int] = set()
+    for index, value in enumerate(values):
+        number = parse_id(kind, value)
+        if number is None:
+            problems.append(Problem(Rule.NOT_AN_ID, (argument, index), value, kind=kind))
+        else:
+            numbers.add(number)
+    return frozenset(numbers)
+
+
+def parse_ids(
+    kind: Kind, values: Iterable[str] | None, *, argument: str, problems: list[str]
+) -> frozenset[int] | None:
+    """`id_numbers`, its problems worded in Octopus's names (a REST query parameter)."""
+    found: list[Problem] = []
+    numbers = id_numbers(kind, values, argument=argument, problems=found)
+    problems.extend(describe(problem, OCTOPUS) for problem in found)
+    return numbers

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from gateway.insights.ids import Kind
 from gateway.insights.ticks import CLOCK_RANGE, format_timestamp
+
+if TYPE_CHECKING:
+    # Only for annotations: `gateway.insights.ids` words its problems with this module.
+    from gateway.insights.ids import Kind
 
 
 class Field(StrEnum):
@@ -45,8 +48,9 @@ class Field(StrEnum):
     """The drill-down's series (kind and id)."""
 
 
-Path = tuple[Field | int, ...]
-"""Where a problem is: properties and list indexes, like (ENVIRONMENT_GROUPS, 2, NAME)."""
+Path = tuple[Field | str | int, ...]
+"""Where a problem is: properties and list indexes, like (ENVIRONMENT_GROUPS, 2, NAME); a plain
+text is a name every server shows as it is (a REST query parameter)."""
 
 
 class Rule(StrEnum):
@@ -61,6 +65,7 @@ class Rule(StrEnum):
     NAME_TAKEN = "name-taken"
     NOT_IN_SPACE = "not-in-space"
     MALFORMED_ID = "malformed-id"
+    NOT_AN_ID = "not-an-id"
     UNKNOWN_TAG = "unknown-tag"
     GROUP_NAME_REQUIRED = "group-name-required"
     GROUP_NAME_REPEATED = "group-name-repeated"
@@ -94,15 +99,16 @@ class Problem:
     """The environment group the path is in."""
 
     @property
-    def field(self) -> Field:
+    def field(self) -> Field | str:
         """The last property of the path."""
-        return next(step for step in reversed(self.path) if isinstance(step, Field))
+        return next(step for step in reversed(self.path) if isinstance(step, str))
 
 
 class Naming(Protocol):
-    """How one server names properties and enum values in its messages."""
+    """How one server names properties and enum values in its messages (a plain text, not a
+    `Field`, is shown as it is)."""
 
-    def field(self, field: Field) -> str: ...
+    def field(self, field: Field | str) -> str: ...
 
     def choice(self, member: Enum) -> str: ...
 
@@ -110,8 +116,8 @@ class Naming(Protocol):
 class OctopusNaming:
     """REST's names: Octopus's property names, enum values quoted as Octopus spells them."""
 
-    def field(self, field: Field) -> str:
-        return field.value
+    def field(self, field: Field | str) -> str:
+        return str(field)
 
     def choice(self, member: Enum) -> str:
         return repr(member.value)
@@ -120,12 +126,13 @@ class OctopusNaming:
 OCTOPUS: Naming = OctopusNaming()
 
 _NOUNS = {
-    Kind.PROJECT_GROUP: "project group",
-    Kind.PROJECT: "project",
-    Kind.ENVIRONMENT: "environment",
-    Kind.TENANT: "tenant",
-    Kind.TAG_SET: "tag set",
+    "ProjectGroups": "project group",
+    "Projects": "project",
+    "Environments": "environment",
+    "Tenants": "tenant",
+    "TagSets": "tag set",
 }
+"""By the id prefix of each kind (`Kind`'s values)."""
 
 
 def _article(noun: str) -> str:
@@ -161,7 +168,7 @@ def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
     value = problem.value
     # A list entry reads "The ProjectIds entry 'x'", a single value "The tenantTagSetId 'x'".
     subject = f"The {name}{' entry' if isinstance(problem.path[-1], int) else ''} {value!r}"
-    noun = _NOUNS[problem.kind] if problem.kind is not None else "value"
+    noun = _NOUNS.get(problem.kind.value, "thing") if problem.kind is not None else "value"
     match problem.rule:
         case Rule.SPACE_MISMATCH:
             return f"{subject} does not match the space in the path, {problem.other!r}."
@@ -202,6 +209,9 @@ def describe(problem: Problem, naming: Naming = OCTOPUS) -> str:
         case Rule.MALFORMED_ID:
             example = f"{problem.kind.value}-1" if problem.kind is not None else "Kind-1"
             return f"{subject} is not {_article(noun)} id (like {example!r})."
+        case Rule.NOT_AN_ID:
+            example = f"{problem.kind.value}-1" if problem.kind is not None else "Kind-1"
+            return f"The {name} value {value!r} is not an id like {example!r}."
         case Rule.UNKNOWN_TAG:
             return f"{subject} is not a tag in {problem.space} (tags are written 'Tag Set/Tag')."
         case Rule.GROUP_NAME_REQUIRED:

@@ -122,7 +122,7 @@ def resolve_scope(report: Report, catalogue: SpaceCatalogue) -> ReportScope:
     elif not report.tenant_ids and not report.tenant_tags:
         tenants = None
     else:
-        tenants = frozenset(_numbers(Kind.TENANT, report.tenant_ids)) | _tagged_tenants(
+        tenants = frozenset(_numbers(Kind.TENANT, report.tenant_ids)) | tagged_tenants(
             report.tenant_tags, catalogue
         )
     return ReportScope(
@@ -134,7 +134,7 @@ def resolve_scope(report: Report, catalogue: SpaceCatalogue) -> ReportScope:
     )
 
 
-def _tagged_tenants(tags: tuple[str, ...], catalogue: SpaceCatalogue) -> frozenset[int]:
+def tagged_tenants(tags: tuple[str, ...], catalogue: SpaceCatalogue) -> frozenset[int]:
     """Tenants with at least one of the tags of every tag set the tags come from."""
     if not tags:
         return frozenset()

@@ -16,6 +16,7 @@ TICKS_PER_HOUR = 60 * TICKS_PER_MINUTE
 TICKS_PER_DAY = 24 * TICKS_PER_HOUR
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 
 _TIMESTAMP = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})"
@@ -77,6 +78,18 @@ def format_timestamp(ticks: int) -> str:
     whole = _EPOCH + timedelta(seconds=seconds)
     # `%Y` does not pad years before 1000 on every platform.
     return f"{whole.year:04d}-{whole:%m-%dT%H:%M:%S}.{fraction:07d}Z"
+
+
+def format_offset_timestamp(ticks: int) -> str:
+    """.NET's `DateTimeOffset` as Octopus's core resources write it, in UTC: up to seven
+    fraction digits with trailing zeros trimmed (none, and no point, on a whole second) and an
+    offset: 2024-08-12T09:40:33.229+00:00. `parse_timestamp` reads it back to the same tick."""
+    seconds, fraction = divmod(ticks, TICKS_PER_SECOND)
+    # A naive datetime's isoformat is a fraction of strftime's cost (pages hold thousands).
+    whole = (_NAIVE_EPOCH + timedelta(seconds=seconds)).isoformat()
+    if fraction:
+        return f"{whole}.{fraction:07d}".rstrip("0") + "+00:00"
+    return whole + "+00:00"
 
 
 def format_duration(ticks: int) -> str:

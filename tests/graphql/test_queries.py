@@ -218,13 +218,11 @@ async def test_bad_filter_ids_are_listed_with_their_field_paths(
     assert error["extensions"]["problems"] == [
         {
             "field": "environmentIds[0]",
-            "message": "The environmentIds entry 'Tenants-1' is not an environment id "
-            "(like 'Environments-1').",
+            "message": "The environmentIds value 'Tenants-1' is not an id like 'Environments-1'.",
         },
         {
             "field": "environmentIds[2]",
-            "message": "The environmentIds entry 'x' is not an environment id "
-            "(like 'Environments-1').",
+            "message": "The environmentIds value 'x' is not an id like 'Environments-1'.",
         },
         {
             # Well-formed, but the space has no such environment: a problem, not ignored.

@@ -12,6 +12,7 @@ from gateway.insights.ticks import (
     TICKS_PER_SECOND,
     TimestampError,
     format_duration,
+    format_offset_timestamp,
     format_timestamp,
     parse_timestamp,
     round_half_away,
@@ -70,6 +71,29 @@ def test_format_timestamp_writes_seven_digits_and_z() -> None:
 @given(st.integers(min_value=-(10**17), max_value=10**18))
 def test_timestamps_round_trip(ticks: int) -> None:
     assert parse_timestamp(format_timestamp(ticks)) == ticks
+
+
+@pytest.mark.parametrize(
+    ("ticks", "text"),
+    [
+        pytest.param(
+            REFERENCE_SECONDS * 10**7 + 9_395_818, "2022-08-18T14:28:15.9395818+00:00", id="seven"
+        ),
+        pytest.param(
+            REFERENCE_SECONDS * 10**7 + 2_290_000, "2022-08-18T14:28:15.229+00:00", id="trimmed"
+        ),
+        pytest.param(REFERENCE_SECONDS * 10**7 + 1, "2022-08-18T14:28:15.0000001+00:00", id="tick"),
+        pytest.param(REFERENCE_SECONDS * 10**7, "2022-08-18T14:28:15+00:00", id="whole-second"),
+        pytest.param(-1, "1969-12-31T23:59:59.9999999+00:00", id="before-epoch"),
+    ],
+)
+def test_format_offset_timestamp_trims_like_dotnet(ticks: int, text: str) -> None:
+    assert format_offset_timestamp(ticks) == text
+
+
+@given(st.integers(min_value=-(10**17), max_value=10**18))
+def test_offset_timestamps_round_trip(ticks: int) -> None:
+    assert parse_timestamp(format_offset_timestamp(ticks)) == ticks
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from jsonschema import Draft202012Validator, FormatChecker
 
+from mock_server.faults import SCHEDULED
 from mock_server.openapi import openapi_document
 
 UNDOCUMENTED = frozenset({"/api/openapi.json"})
@@ -39,6 +40,15 @@ def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
     )
 
 
+def _scheduled_fault(response: httpx.Response) -> bool:
+    if response.status_code < 400 or "application/json" not in response.headers.get(
+        "content-type", ""
+    ):
+        return False
+    body = json.loads(response.content)
+    return isinstance(body, dict) and body.get("ErrorMessage") == SCHEDULED
+
+
 def check_response(response: httpx.Response) -> None:
     """The response's status is documented for its operation, and its body fits the schema."""
     request = response.request
@@ -46,7 +56,8 @@ def check_response(response: httpx.Response) -> None:
     if found is None:
         return
     template, operation = found
-    if "prefer" in request.headers and response.status_code >= 400:
+    injected = "prefer" in request.headers or _scheduled_fault(response)
+    if injected and response.status_code >= 400:
         # Injected faults (and a malformed Prefer) are outside the contract: an error body.
         error = {"$ref": "#/components/schemas/Error"}
         schema_validator(error).validate(json.loads(response.content))

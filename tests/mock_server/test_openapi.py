@@ -10,6 +10,7 @@ import httpx
 import pytest
 from starlette.routing import Route
 
+from mock_server.core_routes import CORE_ROUTES, FIRST_CORE_ROUTES
 from mock_server.openapi import openapi_document, reference_samples
 from mock_server.routes import API_ROUTES
 from tests.mock_server.contract import schema_validator
@@ -20,7 +21,7 @@ METHODS = {"get", "put", "post", "delete"}
 def test_every_route_is_documented_and_every_documented_operation_is_routed() -> None:
     routed = {
         (route.path, method.lower())
-        for route in API_ROUTES
+        for route in [*FIRST_CORE_ROUTES, *API_ROUTES, *CORE_ROUTES]
         if isinstance(route, Route)
         for method in route.methods or ()
         if method != "HEAD"
@@ -32,7 +33,7 @@ def test_every_route_is_documented_and_every_documented_operation_is_routed() ->
         if method in METHODS
     }
     assert routed == documented
-    assert len(routed) == 10
+    assert len(routed) == 10 + 35
 
 
 @pytest.mark.parametrize(

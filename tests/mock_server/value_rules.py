@@ -70,7 +70,7 @@ def broken_rule(case: schemathesis.Case, store: StoreFacts) -> str | None:
 
 
 def _metrics_rule(query: dict[str, Any], store: StoreFacts, space: int) -> str | None:
-    if str(query.get("split", "")).casefold() != "tenanttagset":
+    if str(query.get("split", "")).strip().casefold() != "tenanttagset":
         return None
     tag_set = _number(str(query.get("tenantTagSetId") or ""), "TagSets")
     if tag_set is None or tag_set not in store.ids("tag_set", space):
