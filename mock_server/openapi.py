@@ -9,21 +9,10 @@ from typing import Any
 from mock_server.faults import MAX_DELAY_MS
 from mock_server.openapi_core import core_paths
 from mock_server.openapi_core_schemas import core_schemas
-from mock_server.openapi_schemas import any_case, ref, reference_samples, schemas
-from mock_server.paging import DEFAULT_TAKE, MAX_INT
+from mock_server.openapi_parts import PAGING, SPACE, any_case, error, json_answer, query
+from mock_server.openapi_schemas import ref, reference_samples, schemas
 
 __all__ = ["openapi_document", "reference_samples"]
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": ref("Error")}},
-    }
-
-
-def _json(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
 
 
 _SPLITS = [
@@ -38,18 +27,10 @@ _SPLITS = [
 _TIME_RANGES = ["LastMonth", "LastQuarter", "LastYear"]
 _GRANULARITIES = ["Daily", "Weekly", "Monthly"]
 
-_UNAUTHORIZED = _error("No valid API key")
-_NOT_FOUND = _error("No such space or report")
-_BAD_REQUEST = _error("Bad input; one line per problem in Errors")
+_UNAUTHORIZED = error("No valid API key")
+_NOT_FOUND = error("No such space or report")
+_BAD_REQUEST = error("Bad input; one line per problem in Errors")
 
-_SPACE = {
-    "name": "spaceId",
-    "in": "path",
-    "required": True,
-    "description": "Id of the space",
-    "schema": {"type": "string", "pattern": "^Spaces-[1-9][0-9]{0,17}$"},
-    "example": "Spaces-1",
-}
 _REPORT = {
     "name": "reportId",
     "in": "path",
@@ -60,33 +41,11 @@ _REPORT = {
 }
 
 
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
-
 def _paths() -> dict[str, Any]:
     reports = "/api/{spaceId}/insights/reports"
     report = reports + "/{reportId}"
-    paging = [
-        _query(
-            "skip",
-            "Number of items to skip",
-            {"type": "integer", "minimum": 0, "maximum": MAX_INT, "default": 0},
-        ),
-        _query(
-            "take",
-            "Number of items to take (the page size)",
-            {"type": "integer", "minimum": 0, "maximum": MAX_INT, "default": DEFAULT_TAKE},
-        ),
-    ]
     metrics_parameters = [
-        _query(
+        query(
             "split",
             "How to split the metrics, one of " + ", ".join(_SPLITS) + " (in any case)",
             {
@@ -96,13 +55,13 @@ def _paths() -> dict[str, Any]:
                 "examples": _SPLITS,
             },
         ),
-        _query(
+        query(
             "tenantTagSetId",
             "The tag set to split on, like TagSets-1: required with split TenantTagSet (a 400 "
             "names it when missing), ignored otherwise",
             {"type": "string"},
         ),
-        _query(
+        query(
             "timeRange",
             "The time period, one of " + ", ".join(_TIME_RANGES) + " (in any case)",
             {
@@ -112,7 +71,7 @@ def _paths() -> dict[str, Any]:
                 "examples": _TIME_RANGES,
             },
         ),
-        _query(
+        query(
             "granularity",
             "The interval length, one of " + ", ".join(_GRANULARITIES) + " (in any case)",
             {
@@ -129,31 +88,31 @@ def _paths() -> dict[str, Any]:
                 "operationId": "getRoot",
                 "summary": "The root document, with a link to the Insights reports",
                 "responses": {
-                    "200": _json("The root document", "RootDocument"),
+                    "200": json_answer("The root document", ref("RootDocument")),
                     "401": _UNAUTHORIZED,
                 },
             }
         },
         "/api/{spaceId}": {
-            "parameters": [_SPACE],
+            "parameters": [SPACE],
             "get": {
                 "operationId": "getSpace",
                 "summary": "A space's home document",
                 "responses": {
-                    "200": _json("The space's links", "SpaceDocument"),
+                    "200": json_answer("The space's links", ref("SpaceDocument")),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                 },
             },
         },
         reports: {
-            "parameters": [_SPACE],
+            "parameters": [SPACE],
             "get": {
                 "operationId": "listInsightsReports",
                 "summary": "A page of the space's Insights reports, by name",
-                "parameters": paging,
+                "parameters": PAGING,
                 "responses": {
-                    "200": _json("A page of reports", "InsightsReportCollection"),
+                    "200": json_answer("A page of reports", ref("InsightsReportCollection")),
                     "400": _BAD_REQUEST,
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
@@ -167,7 +126,7 @@ def _paths() -> dict[str, Any]:
                     "content": {"application/json": {"schema": ref("CreateReport")}},
                 },
                 "responses": {
-                    "201": _json("The new report", "InsightsReport"),
+                    "201": json_answer("The new report", ref("InsightsReport")),
                     "400": _BAD_REQUEST,
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
@@ -175,12 +134,12 @@ def _paths() -> dict[str, Any]:
             },
         },
         report: {
-            "parameters": [_SPACE, _REPORT],
+            "parameters": [SPACE, _REPORT],
             "get": {
                 "operationId": "getInsightsReport",
                 "summary": "An Insights report",
                 "responses": {
-                    "200": _json("The report", "InsightsReport"),
+                    "200": json_answer("The report", ref("InsightsReport")),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                 },
@@ -193,7 +152,7 @@ def _paths() -> dict[str, Any]:
                     "content": {"application/json": {"schema": ref("UpdateReport")}},
                 },
                 "responses": {
-                    "200": _json("The updated report", "InsightsReport"),
+                    "200": json_answer("The updated report", ref("InsightsReport")),
                     "400": _BAD_REQUEST,
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
@@ -210,25 +169,25 @@ def _paths() -> dict[str, Any]:
             },
         },
         report + "/deployments": {
-            "parameters": [_SPACE, _REPORT],
+            "parameters": [SPACE, _REPORT],
             "get": {
                 "operationId": "getInsightsReportDeployments",
                 "summary": "The report's streams and deployments: 12 whole months and this one",
                 "responses": {
-                    "200": _json("The streams", "Deployments"),
+                    "200": json_answer("The streams", ref("Deployments")),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                 },
             },
         },
         report + "/metrics": {
-            "parameters": [_SPACE, _REPORT],
+            "parameters": [SPACE, _REPORT],
             "get": {
                 "operationId": "getInsightsReportMetrics",
                 "summary": "The report's aggregated metrics",
                 "parameters": metrics_parameters,
                 "responses": {
-                    "200": _json("The series", "Metrics"),
+                    "200": json_answer("The series", ref("Metrics")),
                     "400": _BAD_REQUEST,
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
@@ -236,7 +195,7 @@ def _paths() -> dict[str, Any]:
             },
         },
         report + "/logo": {
-            "parameters": [_SPACE, _REPORT],
+            "parameters": [SPACE, _REPORT],
             "get": {
                 "operationId": "getInsightsReportLogo",
                 "summary": "The report's logo",
@@ -277,16 +236,16 @@ _RETRY_AFTER = {
 }
 _FAULTS = {
     "429": {
-        **_error("Too many requests: only when injected (see Fault injection)"),
+        **error("Too many requests: only when injected (see Fault injection)"),
         "headers": _RETRY_AFTER,
     },
     "503": {
-        **_error("Unavailable: the store was found damaged, or a fault was injected"),
+        **error("Unavailable: the store was found damaged, or a fault was injected"),
         "headers": _RETRY_AFTER,
     },
 }
-_TOO_LARGE = {"413": _error("The request body is larger than 1 MB")}
-_TOO_SLOW = {"408": _error("The request body stopped arriving for 10 seconds")}
+_TOO_LARGE = {"413": error("The request body is larger than 1 MB")}
+_TOO_SLOW = {"408": error("The request body stopped arriving for 10 seconds")}
 
 
 def _with_common_responses(paths: dict[str, Any]) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from gateway.insights.deployments import TaskState
 from gateway.insights.ids import Kind
 from mock_server import links
 from mock_server.derivation import CATEGORIES
+from mock_server.openapi_parts import PAGING, SPACE, error, in_any_case, json_answer, query
 from mock_server.openapi_schemas import ref
-from mock_server.paging import DEFAULT_TAKE, MAX_INT
 
 _TEXT = {"type": "string"}
 _STATES = [state.value for state in TaskState]
@@ -20,24 +20,6 @@ _AUTO_ID = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
 
 def _id(kind: Kind) -> str:
     return f"{kind.value}-[1-9][0-9]{{0,17}}"
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
-
-
-def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 def _path(name: str, kind: Kind, description: str) -> dict[str, Any]:
@@ -54,7 +36,7 @@ def _path(name: str, kind: Kind, description: str) -> dict[str, Any]:
 def _ids(name: str, kind: Kind, description: str) -> dict[str, Any]:
     item = _id(kind)
     pattern = f"^({item})?(,({item})?)*$"
-    return _query(
+    return query(
         name,
         f"{description} (comma list of {kind.value}-N)",
         {"type": "string", "pattern": pattern},
@@ -62,25 +44,21 @@ def _ids(name: str, kind: Kind, description: str) -> dict[str, Any]:
 
 
 def _one(name: str, kind: Kind, description: str) -> dict[str, Any]:
-    return _query(name, description, {"type": "string", "pattern": f"^({_id(kind)})?$"})
-
-
-def _any_case(value: str) -> str:
-    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in value)
+    return query(name, description, {"type": "string", "pattern": f"^({_id(kind)})?$"})
 
 
 _FLAG = {
     "type": "string",
-    "pattern": f"^({_any_case('true')}|{_any_case('false')})$",
+    "pattern": f"^({in_any_case('true')}|{in_any_case('false')})$",
     "description": "true or false, in any case",
 }
 
 
 def _choices(name: str, values: list[str], description: str) -> dict[str, Any]:
     """A comma list of fixed values, matched in any case (empty items skipped)."""
-    item = "|".join(_any_case(value) for value in values)
+    item = "|".join(in_any_case(value) for value in values)
     pattern = f"^({item})?(,({item})?)*$"
-    return _query(
+    return query(
         name,
         f"{description} (comma list of {', '.join(values)})",
         {"type": "string", "pattern": pattern},
@@ -88,44 +66,24 @@ def _choices(name: str, values: list[str], description: str) -> dict[str, Any]:
 
 
 def _moment(name: str, description: str) -> dict[str, Any]:
-    return _query(
+    return query(
         name,
         f"{description}: a date (UTC) or an ISO 8601 timestamp with a time zone",
         {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]},
     )
 
 
-_PAGING = [
-    _query(
-        "skip",
-        "Number of items to skip",
-        {"type": "integer", "minimum": 0, "maximum": MAX_INT, "default": 0},
-    ),
-    _query(
-        "take",
-        "Number of items to take (the page size)",
-        {"type": "integer", "minimum": 0, "maximum": MAX_INT, "default": DEFAULT_TAKE},
-    ),
-]
-_SPACE = {
-    "name": "spaceId",
-    "in": "path",
-    "required": True,
-    "description": "Id of the space",
-    "schema": {"type": "string", "pattern": "^Spaces-[1-9][0-9]{0,17}$"},
-    "example": "Spaces-1",
-}
-_PARTIAL = _query("partialName", "Only items whose name contains this (ignoring case)", _TEXT)
-_NAME = _query("name", "Only the item with this name (ignoring case)", _TEXT)
-_UNAUTHORIZED = _error("No valid API key")
-_NOT_FOUND = _error("No such space or resource")
-_BAD_REQUEST = _error("Bad input; one line per problem in Errors")
+_PARTIAL = query("partialName", "Only items whose name contains this (ignoring case)", _TEXT)
+_NAME = query("name", "Only the item with this name (ignoring case)", _TEXT)
+_UNAUTHORIZED = error("No valid API key")
+_NOT_FOUND = error("No such space or resource")
+_BAD_REQUEST = error("Bad input; one line per problem in Errors")
 
 
 def _operation(
     operation_id: str, summary: str, schema: dict[str, Any], parameters: list[Any], *, paged: bool
 ) -> dict[str, Any]:
-    responses: dict[str, Any] = {"200": _json(summary, schema)}
+    responses: dict[str, Any] = {"200": json_answer(summary, schema)}
     if paged or parameters:
         responses["400"] = _BAD_REQUEST
     responses["401"] = _UNAUTHORIZED
@@ -149,7 +107,7 @@ def _family(
 ) -> dict[str, Any]:
     """The collection, `/all` and `/{id}` paths of one resource."""
     base = f"/api/{{spaceId}}{spec.path}" if spec.spaced else f"/api{spec.path}"
-    spaced = [_SPACE] if spec.spaced else []
+    spaced = [SPACE] if spec.spaced else []
     paths: dict[str, Any] = {
         base: {
             "parameters": spaced,
@@ -157,7 +115,7 @@ def _family(
                 f"list{plural}",
                 f"A page of {plural}",
                 ref(f"{name}ResourceCollection"),
-                [*_PAGING, *filters],
+                [*PAGING, *filters],
                 paged=True,
             ),
         },
@@ -184,14 +142,14 @@ def _task_filters() -> list[Any]:
     return [
         _ids("ids", Kind.SERVER_TASK, "Only these tasks"),
         _ids("spaces", Kind.SPACE, "Only tasks of these spaces"),
-        _query("name", "Only tasks of this name (deployments run as Deploy)", _TEXT),
+        query("name", "Only tasks of this name (deployments run as Deploy)", _TEXT),
         _choices("states", _STATES, "Only tasks in these states"),
         _one("project", Kind.PROJECT, "Only tasks of this project"),
         _one("environment", Kind.ENVIRONMENT, "Only tasks to this environment"),
         _one("tenant", Kind.TENANT, "Only tasks for this tenant"),
-        _query("active", "Only unfinished tasks", _FLAG),
-        _query("running", "Only Executing or Cancelling tasks", _FLAG),
-        _query("hasPendingInterruptions", "Only tasks waiting for guidance", _FLAG),
+        query("active", "Only unfinished tasks", _FLAG),
+        query("running", "Only Executing or Cancelling tasks", _FLAG),
+        query("hasPendingInterruptions", "Only tasks waiting for guidance", _FLAG),
         *(
             _moment(
                 f"{end}{what}Date",
@@ -227,7 +185,7 @@ def core_paths() -> dict[str, Any]:
             Kind.TENANT,
             [
                 _NAME,
-                _query(
+                query(
                     "tags",
                     "Only tenants with a tag of each named tag set (canonical names, comma list)",
                     _TEXT,
@@ -238,14 +196,14 @@ def core_paths() -> dict[str, Any]:
     ):
         filters = [_ids("ids", kind, f"Only these {plural}"), _PARTIAL, *extra]
         paths.update(_family(spec, name, plural, kind, filters))
-    project = {"parameters": [_SPACE, _path("projectId", Kind.PROJECT, "Id of the project")]}
+    project = {"parameters": [SPACE, _path("projectId", Kind.PROJECT, "Id of the project")]}
     paths["/api/{spaceId}/projects/{projectId}/channels"] = {
         **project,
         "get": _operation(
             "listProjectChannels",
             "A page of the project's channels",
             ref("ChannelResourceCollection"),
-            [*_PAGING, _PARTIAL],
+            [*PAGING, _PARTIAL],
             paged=True,
         ),
     }
@@ -255,7 +213,7 @@ def core_paths() -> dict[str, Any]:
             "listProjectReleases",
             "A page of the project's releases, newest first",
             ref("ReleaseResourceCollection"),
-            _PAGING,
+            PAGING,
             paged=True,
         ),
     }
@@ -290,16 +248,16 @@ def core_paths() -> dict[str, Any]:
         _family(links.TASKS, "Task", "Tasks", Kind.SERVER_TASK, _task_filters(), every=False)
     )
     paths["/api/{spaceId}/tasks"] = {
-        "parameters": [_SPACE],
+        "parameters": [SPACE],
         "get": _operation(
             "listSpaceTasks",
             "A page of the space's tasks, newest first",
             ref("TaskResourceCollection"),
-            [*_PAGING, *_task_filters()],
+            [*PAGING, *_task_filters()],
             paged=True,
         ),
     }
-    regarding = _query(
+    regarding = query(
         "regarding",
         "Only what relates to this document (Deployments-N, ServerTasks-N, Projects-N, ...)",
         {"type": "string", "pattern": "^([A-Za-z]+-[1-9][0-9]{0,17})?$"},
@@ -313,7 +271,7 @@ def core_paths() -> dict[str, Any]:
             [
                 _ids("ids", Kind.INTERRUPTION, "Only these interruptions"),
                 regarding,
-                _query("pendingOnly", "Only interruptions still waiting", _FLAG),
+                query("pendingOnly", "Only interruptions still waiting", _FLAG),
             ],
             every=False,
         )
@@ -321,7 +279,7 @@ def core_paths() -> dict[str, Any]:
     event_filters = [
         _ids("ids", Kind.EVENT, "Only these events"),
         _ids("spaces", Kind.SPACE, "Only events of these spaces"),
-        _query(
+        query(
             "eventCategories",
             f"Only these categories (comma list; derived here: {', '.join(CATEGORIES.values())})",
             _TEXT,
@@ -329,17 +287,17 @@ def core_paths() -> dict[str, Any]:
         regarding,
         _moment("from", "Earliest time"),
         _moment("to", "Latest time"),
-        _query("fromAutoId", "Lowest auto id", _AUTO_ID),
-        _query("toAutoId", "Highest auto id", _AUTO_ID),
+        query("fromAutoId", "Lowest auto id", _AUTO_ID),
+        query("toAutoId", "Highest auto id", _AUTO_ID),
     ]
     paths.update(_family(links.EVENTS, "Event", "Events", Kind.EVENT, event_filters, every=False))
     paths["/api/{spaceId}/events"] = {
-        "parameters": [_SPACE],
+        "parameters": [SPACE],
         "get": _operation(
             "listSpaceEvents",
             "A page of the space's events, newest first",
             ref("EventResourceCollection"),
-            [*_PAGING, *event_filters],
+            [*PAGING, *event_filters],
             paged=True,
         ),
     }

@@ -57,15 +57,6 @@ def _entries(most: int) -> dict[str, Any]:
     return {"type": ["array", "null"], "items": _TEXT, "maxItems": most, "uniqueItems": True}
 
 
-def any_case(values: list[str]) -> str:
-    """A pattern matching `values` as the server matches them (gateway.insights.metrics): in any
-    case, with spaces around, or empty (taken as absent)."""
-    spelled = (
-        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in v) for v in values
-    )
-    return f"^(?:\\s*(?:{'|'.join(spelled)})\\s*)?$"
-
-
 def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 

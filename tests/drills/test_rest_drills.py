@@ -193,3 +193,15 @@ def test_parameters_that_change_nothing_get_the_same_answer(drills: Drills) -> N
         assert again.content == first.content
     name = "rest: metrics with a new junk parameter each time (per request)"
     drills.times[name] = round((time.monotonic() - started) / 100, 5)
+
+
+def test_a_prefer_delay_of_a_superscript_digit_is_a_400(drills: Drills) -> None:
+    answer = drills.run(
+        "rest: Prefer: delay=² (a superscript digit)",
+        lambda client: client.get(
+            drills.mock + REPORTS, headers={"Prefer": "delay=\u00b2".encode()}
+        ),
+        status=400,
+        error=octopus_error,
+    )
+    assert "delay" in problems(answer)[0]
