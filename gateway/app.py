@@ -45,10 +45,12 @@ from gateway.insights.ids import Kind, parse_id
 from gateway.insights.metrics import MetricsQuery
 from gateway.request_limits import BodyLimits
 from gateway.settings import Settings
-from gateway.store.cache import AnswerCache, GenerationReader, Sized, uncached
+from gateway.store.cache import AnswerCache, Sized, uncached
+from gateway.store.columns import SpaceColumns
 from gateway.store.engine import check_store, create_engine, session_factory
 from gateway.store.health import StoreHealth
-from gateway.store.insights import SpaceColumns, metrics_moment
+from gateway.store.metrics import metrics_moment
+from gateway.store.watch import StoreWatch
 from gateway.strict_json import JsonError, decode
 
 
@@ -60,7 +62,7 @@ class Store:
         self.database_url = database_url
         self.engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
-        self._generations: GenerationReader | None = None
+        self._watch: StoreWatch | None = None
         self.answers = AnswerCache()
         self.columns = SpaceColumns()
         self.health = StoreHealth()
@@ -74,23 +76,23 @@ class Store:
             raise
         self.engine = engine
         self._sessions = session_factory(engine)
-        self._generations = GenerationReader(engine)
+        self._watch = StoreWatch(engine, caches=[self.answers], columns=self.columns)
         self.answers.clear()
         self.columns.clear()
 
     async def close(self) -> None:
-        if self._generations is not None:
-            self._generations.close()
+        if self._watch is not None:
+            self._watch.close()
         if self.engine is not None:
             await self.engine.dispose()
         self.engine = None
         self._sessions = None
-        self._generations = None
+        self._watch = None
 
     async def generation(self) -> int:
-        if self._generations is None:
+        if self._watch is None:
             raise RuntimeError("the store is not open")
-        return await self._generations.read()
+        return await self._watch.read()
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -226,7 +228,7 @@ class GraphQLView(GraphQL[Context, None]):
         moments = []
         for report, query in metrics:
             space_id = parse_id(Kind.SPACE, report.space_id)
-            held = None if space_id is None else self.store.columns.held(space_id, generation)
+            held = None if space_id is None else self.store.columns.held(space_id)
             if held is None:
                 return None
             moments.append(metrics_moment(report, query, now, held))

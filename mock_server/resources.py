@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 
 from gateway.settings import Settings
-from gateway.store.cache import AnswerCache, GenerationReader
+from gateway.store.cache import AnswerCache
+from gateway.store.columns import SpaceColumns
 from gateway.store.engine import opened_store, session_factory
 from gateway.store.health import StoreHealth
-from gateway.store.insights import SpaceColumns
+from gateway.store.watch import StoreWatch
 from mock_server.listing import index_cache
 
 
@@ -41,18 +42,20 @@ class Resources:
     reset_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """One admin reset at a time: a second waits rather than racing the first's writes."""
     answers: AnswerCache = field(default_factory=AnswerCache)
-    """Encoded answers of GET requests, by the store's generation (see `routes.cached`)."""
+    """Encoded answers of GET requests (see `routes.cached`)."""
     columns: SpaceColumns = field(default_factory=SpaceColumns)
-    """Each space's counted deployments as columns, by the store's generation."""
+    """Each space's counted deployments as columns, kept current as the store changes."""
     indexes: AnswerCache = field(default_factory=index_cache)
-    """The core collections' ordered ids and the event index, by the store's generation (see
-    `mock_server.listing`)."""
+    """The core collections' ordered ids and the event index (see `mock_server.listing`)."""
     health: StoreHealth = field(default_factory=StoreHealth)
     """Damage found while serving: then every answer that needs the store is a 503."""
-    generations: GenerationReader = field(init=False)
+    generations: StoreWatch = field(init=False)
+    """The store's generation, read once per request; reading it tells the caches and columns
+    what changed since the last read."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "generations", GenerationReader(self.engine))
+        watch = StoreWatch(self.engine, caches=[self.answers, self.indexes], columns=self.columns)
+        object.__setattr__(self, "generations", watch)
 
 
 @asynccontextmanager

@@ -25,8 +25,10 @@ from gateway.insights.metrics import MetricsQuery, parse_metrics_query
 from gateway.insights.report import Report
 from gateway.store import reports as store
 from gateway.store.cache import Sized, uncached
-from gateway.store.insights import metrics_moment as store_metrics_moment
-from gateway.store.insights import report_metrics, report_streams
+from gateway.store.generation import CATALOGUE, DEPLOYMENTS, REPORT, REPORTS, Part
+from gateway.store.metrics import metrics_moment as store_metrics_moment
+from gateway.store.metrics import report_metrics
+from gateway.store.streams import report_streams
 from mock_server import wire
 from mock_server.bodies import parse_report_body
 from mock_server.logo import logo_svg
@@ -176,7 +178,7 @@ async def metrics(request: Request) -> Response:
 
 
 async def metrics_moment(request: Request, now: int) -> Hashable:
-    """The parts of now a metrics answer depends on (`gateway.store.insights.metrics_moment`)."""
+    """The parts of now a metrics answer depends on (`gateway.store.metrics.metrics_moment`)."""
     resources = resources_of(request)
     async with resources.sessions() as session:
         report = await _report(session, request)
@@ -212,14 +214,16 @@ def cached(
     endpoint: Endpoint,
     *,
     parameters: Callable[[Request], Hashable] = no_parameters,
+    reads: tuple[str, ...],
     clock: bool = False,
     moment: Moment | None = None,
 ) -> Endpoint:
-    """`endpoint`'s 200 answers, kept by (store generation, path, `parameters`: the query
-    parameters that change the answer, parsed, so that unknown ones, their order and the case
-    of names and values do not), and, when the answer depends on now (`clock`), by the clock's
-    reading; with a real clock, by the parts of it the answer depends on instead, when `moment`
-    tells them. Bad parameters are a 400 before anything is kept."""
+    """`endpoint`'s 200 answers, kept by (path, `parameters`: the query parameters that change
+    the answer, parsed, so that unknown ones, their order and the case of names and values do
+    not), and, when the answer depends on now (`clock`), by the clock's reading; with a real
+    clock, by the parts of it the answer depends on instead, when `moment` tells them. Bad
+    parameters are a 400 before anything is kept. An answer is dropped when a write changes
+    its space's parts of the kinds it `reads` (`gateway.store.generation`)."""
 
     async def answer(request: Request) -> Response:
         resources = resources_of(request)
@@ -237,7 +241,7 @@ def cached(
             if response.status_code != 200:
                 return uncached(KeptAnswer(response.status_code, body, response.media_type))
             kept = KeptAnswer(200, body, response.media_type)
-            return Sized(kept, kept.size)
+            return Sized(kept, kept.size, _parts(request, reads))
 
         key = (request.scope["path"], asked, when)
         answer: KeptAnswer = await resources.answers.get_or_build(generation, key, build)
@@ -246,8 +250,18 @@ def cached(
     return answer
 
 
-REPORTS = "/api/{spaceId}/insights/reports"
-REPORT = REPORTS + "/{reportId}"
+def _parts(request: Request, kinds: tuple[str, ...]) -> frozenset[Part]:
+    """The parts of these kinds of the request's space, or report for `REPORT`."""
+    return frozenset(
+        Part(kind, report_number(request) if kind == REPORT else space_number(request))
+        for kind in kinds
+    )
+
+
+REPORTS_PATH = "/api/{spaceId}/insights/reports"
+REPORT_PATH = REPORTS_PATH + "/{reportId}"
+EVERY_PART = (REPORT, DEPLOYMENTS, CATALOGUE)
+"""What a report's deployments and metrics read."""
 
 
 class Resource:
@@ -272,13 +286,30 @@ def resource(path: str, **handlers: Endpoint) -> Route:
 
 API_ROUTES = [
     resource("/api", GET=root),
-    resource("/api/{spaceId}", GET=cached(space_home)),
-    resource(REPORTS, GET=cached(list_reports, parameters=page_of), POST=create_report),
-    resource(REPORT, GET=cached(get_report), PUT=update_report, DELETE=delete_report),
-    resource(REPORT + "/deployments", GET=cached(report_deployments, clock=True)),
+    resource("/api/{spaceId}", GET=cached(space_home, reads=(CATALOGUE,))),
     resource(
-        REPORT + "/metrics",
-        GET=cached(metrics, parameters=_metrics_query, clock=True, moment=metrics_moment),
+        REPORTS_PATH,
+        GET=cached(list_reports, parameters=page_of, reads=(REPORTS,)),
+        POST=create_report,
     ),
-    resource(REPORT + "/logo", GET=logo),
+    resource(
+        REPORT_PATH,
+        GET=cached(get_report, reads=(REPORT,)),
+        PUT=update_report,
+        DELETE=delete_report,
+    ),
+    resource(
+        REPORT_PATH + "/deployments", GET=cached(report_deployments, reads=EVERY_PART, clock=True)
+    ),
+    resource(
+        REPORT_PATH + "/metrics",
+        GET=cached(
+            metrics,
+            parameters=_metrics_query,
+            reads=EVERY_PART,
+            clock=True,
+            moment=metrics_moment,
+        ),
+    ),
+    resource(REPORT_PATH + "/logo", GET=logo),
 ]

@@ -65,16 +65,6 @@ class LocalClock:
         morning = day * TICKS_PER_DAY + WORK_STARTS + _spread(rng, 3 * TICKS_PER_HOUR)
         return morning - self.offset(morning - self.offset(ticks))
 
-    def during_working_hours(self, day_start: int, rng: random.Random) -> int:
-        """A moment in the working hours of the local day that contains `day_start`, busier
-        in the middle of the day."""
-        local = day_start + self.offset(day_start)
-        day = local // TICKS_PER_DAY
-        span = WORK_ENDS - WORK_STARTS
-        within = int(rng.triangular(0, span, span * 0.45))
-        moment = day * TICKS_PER_DAY + WORK_STARTS + within + rng.randrange(TICKS_PER_SECOND)
-        return moment - self.offset(moment)
-
 
 def _spread(rng: random.Random, width: int) -> int:
     return int(rng.random() * width)

@@ -27,8 +27,8 @@ from gateway.insights.ticks import TICKS_PER_DAY
 from gateway.store.bulk import execute_many_async, insert_many, update_statement
 from gateway.store.engine import read_info
 from gateway.store.facts import refresh_facts
-from gateway.store.generation import bump_generation
-from gateway.store.models import StoreInfo
+from gateway.store.generation import StreamIds, bump_generation, deployments_changed
+from gateway.store.models import Project, StoreInfo
 from seed.events import (
     DEPLOYMENT_OWN_COLUMNS,
     EVENT_BATCH,
@@ -45,6 +45,7 @@ _info = StoreInfo.__table__  # type: ignore[attr-defined]
 _FINISHED = sorted(state.value for state in FINISHED_STATES)
 _TASK_COLUMNS = ("task_state", "had_guided_failure", "start_time", "completed_time")
 """What of an unfinished deployment the simulation may change."""
+_project = Project.__table__  # type: ignore[attr-defined]
 _COLUMN = {name: index for index, name in enumerate(DEPLOYMENT_OWN_COLUMNS)}
 
 
@@ -131,12 +132,12 @@ async def advance_store(engine: AsyncEngine, *, days: int, latest: int | None = 
         if connection.dialect.name == "sqlite":
             await connection.exec_driver_sql("BEGIN IMMEDIATE")
         await _check(connection, history, replay, unfinished)
-        moved = await _write(connection, replay, unfinished)
+        moved, changed_streams = await _write(connection, replay, unfinished)
         advanced = GeneratedHistory(history.seed, history.deployments, history.now, end)
         await connection.execute(
             _info.update().where(_info.c.key == HISTORY_KEY).values(value=advanced.text())
         )
-        await bump_generation(connection)
+        await bump_generation(connection, deployments_changed(changed_streams))
     return Advance(
         history=advanced,
         releases=len(replay.new_releases),
@@ -230,7 +231,10 @@ def _identity(row: Values) -> tuple[Any, ...]:
 
 async def _write(
     connection: AsyncConnection, replay: _Replay, unfinished: dict[int, Values]
-) -> int:
+) -> tuple[int, set[tuple[int, StreamIds]]]:
+    """Write the replay; return how many unfinished deployments moved on, and the streams
+    (space, stream) whose deployments or facts changed."""
+
     def insert(sync: Connection) -> None:
         if replay.new_releases:
             insert_many(sync, RELEASE, RELEASE_COLUMNS, replay.new_releases)
@@ -247,10 +251,28 @@ async def _write(
     await execute_many_async(
         connection, update_statement(connection.dialect, DEPLOYMENT, _TASK_COLUMNS, "id"), changes
     )
-    project = _COLUMN["project_id"]
-    touched = {row[2] for row in replay.new_releases}
-    touched |= {row[project] for row in replay.new_deployments}
-    touched |= {unfinished[change[-1]][project] for change in changes}
+    written = [*replay.new_deployments, *(unfinished[change[-1]] for change in changes)]
+    changed_streams = {(row[_COLUMN["space_id"]], _stream_of(row)) for row in written}
+    touched = {row[2] for row in replay.new_releases} | {s.project for _, s in changed_streams}
     if touched:
-        await refresh_facts(connection, project_ids=touched)
-    return len(changes)
+        facts_changed: set[StreamIds] = set()
+        await refresh_facts(connection, project_ids=touched, changed_streams=facts_changed)
+        space_of = await _spaces_of(connection, {stream.project for stream in facts_changed})
+        changed_streams |= {(space_of[stream.project], stream) for stream in facts_changed}
+    return len(changes), changed_streams
+
+
+def _stream_of(row: Values) -> StreamIds:
+    return StreamIds(
+        *(
+            row[_COLUMN[name]]
+            for name in ("project_id", "channel_id", "environment_id", "tenant_id")
+        )
+    )
+
+
+async def _spaces_of(connection: AsyncConnection, project_ids: set[int]) -> dict[int, int]:
+    rows = await connection.execute(
+        select(_project.c.id, _project.c.space_id).where(_project.c.id.in_(sorted(project_ids)))
+    )
+    return {int(row[0]): int(row[1]) for row in rows}

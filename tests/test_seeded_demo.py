@@ -34,7 +34,8 @@ from gateway.insights.streams import DeploymentView, StreamView
 from gateway.insights.ticks import datetime_from_ticks, ticks_from_datetime
 from gateway.insights.timezones import resolve_time_zone
 from gateway.store.engine import create_engine
-from gateway.store.insights import report_metrics, report_streams
+from gateway.store.metrics import report_metrics
+from gateway.store.streams import report_streams
 from tests.insights.reference import Row, _in_scope, reference_metrics
 from tests.seeded import (
     NOW,

@@ -11,8 +11,8 @@ from strawberry.types import Info as StrawberryInfo
 from gateway.graphql.loaders import Loaders
 from gateway.insights.metrics import MetricsQuery
 from gateway.insights.report import Report
+from gateway.store.columns import SpaceColumns
 from gateway.store.health import StoreHealth
-from gateway.store.insights import SpaceColumns
 
 
 @dataclass

@@ -33,9 +33,6 @@ class TenantMode(Enum):
         description="Untenanted deployments and those to the report's selected tenants.",
     )
 
-    def to_core(self) -> CoreTenantMode:
-        return CoreTenantMode(text(self))
-
 
 @strawberry.enum(description="The state of a deployment's task (only finished tasks are shown).")
 class TaskState(Enum):

@@ -27,8 +27,8 @@ from gateway.graphql.streams import Deployment
 from gateway.graphql.types import Report, Space
 from gateway.insights.ids import Kind, parse_id
 from gateway.store import models
-from gateway.store.insights import find_deployment
 from gateway.store.reports import report_from_row
+from gateway.store.streams import find_deployment
 
 
 def _kind_of(id: str) -> tuple[Kind, int] | None:

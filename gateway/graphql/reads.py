@@ -29,8 +29,9 @@ from gateway.insights.series import in_lifecycle_order
 from gateway.insights.timezones import resolve_time_zone
 from gateway.insights.windows import metrics_window
 from gateway.store.catalogue import report_catalogue
-from gateway.store.insights import report_metrics, report_streams
+from gateway.store.metrics import report_metrics
 from gateway.store.overview import report_series_deployments
+from gateway.store.streams import report_streams
 
 
 async def metrics_query(

@@ -34,10 +34,6 @@ from gateway.store import models
 from gateway.store.reports import get_report, list_reports
 
 
-def _ids(kind: Kind, numbers: list[int]) -> list[strawberry.ID]:
-    return [strawberry.ID(format_id(kind, number)) for number in numbers]
-
-
 def _numbers(kind: Kind, ids: tuple[str, ...]) -> list[int]:
     """The numbers of a report's stored ids (valid ids, as validation guaranteed)."""
     return [number for text in ids if (number := parse_id(kind, text)) is not None]

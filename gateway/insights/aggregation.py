@@ -7,7 +7,7 @@ number per row, counts come from `np.bincount`, and statistics from one sort by 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -52,58 +52,58 @@ class DeploymentColumns:
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[Any, ...]]) -> DeploymentColumns:
-        """Columns from rows of (completed, outcome, project, environment, tenant or None,
-        lead time, time since previous success, time to recovery, deployments until recovery)."""
+        """Columns from rows of values in `METRICS_COLUMNS` order (tenant None: untenanted,
+        a fact None: null)."""
         listed = list(rows)
-        columns: list[tuple[Any, ...]] = list(zip(*listed, strict=True)) if listed else [()] * 9
-        tenants = np.array([NO_TENANT if t is None else t for t in columns[4]], dtype=np.int64)
+        columns: list[tuple[Any, ...]] = (
+            list(zip(*listed, strict=True)) if listed else [()] * len(METRICS_COLUMNS)
+        )
+        by_name = dict(zip(METRICS_COLUMNS, columns, strict=True))
+        tenants = [NO_TENANT if t is None else t for t in by_name["tenant_id"]]
         return cls(
-            completed=np.array(columns[0], dtype=np.int64),
-            outcome=np.array(columns[1], dtype=np.int8),
-            project_id=np.array(columns[2], dtype=np.int64),
-            environment_id=np.array(columns[3], dtype=np.int64),
-            tenant_id=tenants,
+            completed=np.array(by_name["completed"], dtype=np.int64),
+            outcome=np.array(by_name["outcome"], dtype=np.int8),
+            project_id=np.array(by_name["project_id"], dtype=np.int64),
+            environment_id=np.array(by_name["environment_id"], dtype=np.int64),
+            tenant_id=np.array(tenants, dtype=np.int64),
             # numpy turns None into NaN for float arrays.
-            lead_time=np.array(columns[5], dtype=np.float64),
-            time_since_previous_success=np.array(columns[6], dtype=np.float64),
-            time_to_recovery=np.array(columns[7], dtype=np.float64),
-            deployments_until_recovery=np.array(columns[8], dtype=np.float64),
+            **{name: np.array(by_name[name], dtype=np.float64) for name in FACT_COLUMNS},
         )
 
     def rows(self, chosen: slice) -> DeploymentColumns:
         """The columns of some rows (a slice: views, not copies)."""
-        return DeploymentColumns(
-            completed=self.completed[chosen],
-            outcome=self.outcome[chosen],
-            project_id=self.project_id[chosen],
-            environment_id=self.environment_id[chosen],
-            tenant_id=self.tenant_id[chosen],
-            lead_time=self.lead_time[chosen],
-            time_since_previous_success=self.time_since_previous_success[chosen],
-            time_to_recovery=self.time_to_recovery[chosen],
-            deployments_until_recovery=self.deployments_until_recovery[chosen],
-        )
+        return DeploymentColumns(**{name: getattr(self, name)[chosen] for name in METRICS_COLUMNS})
 
     @classmethod
     def from_integers(cls, table: Ints, *, null: int) -> DeploymentColumns:
-        """Columns from an (n, 9) integer table in the column order of `from_rows`, where
-        untenanted rows carry `NO_TENANT` and `null` stands for a fact that is null."""
+        """Columns from an (n, 9) integer table in `METRICS_COLUMNS` order, where untenanted
+        rows carry `NO_TENANT` and `null` stands for a fact that is null."""
+        at = {name: index for index, name in enumerate(METRICS_COLUMNS)}
 
-        def fact(index: int) -> Floats:
-            column = table[:, index]
+        def fact(name: str) -> Floats:
+            column = table[:, at[name]]
             return np.where(column == null, np.nan, column.astype(np.float64))
 
         return cls(
-            completed=np.ascontiguousarray(table[:, 0]),
-            outcome=table[:, 1].astype(np.int8),
-            project_id=np.ascontiguousarray(table[:, 2]),
-            environment_id=np.ascontiguousarray(table[:, 3]),
-            tenant_id=np.ascontiguousarray(table[:, 4]),
-            lead_time=fact(5),
-            time_since_previous_success=fact(6),
-            time_to_recovery=fact(7),
-            deployments_until_recovery=fact(8),
+            completed=np.ascontiguousarray(table[:, at["completed"]]),
+            outcome=table[:, at["outcome"]].astype(np.int8),
+            project_id=np.ascontiguousarray(table[:, at["project_id"]]),
+            environment_id=np.ascontiguousarray(table[:, at["environment_id"]]),
+            tenant_id=np.ascontiguousarray(table[:, at["tenant_id"]]),
+            **{name: fact(name) for name in FACT_COLUMNS},
         )
+
+
+FACT_COLUMNS = (
+    "lead_time",
+    "time_since_previous_success",
+    "time_to_recovery",
+    "deployments_until_recovery",
+)
+"""The facts among the columns: durations in ticks and a count, NaN when null."""
+METRICS_COLUMNS = tuple(field.name for field in fields(DeploymentColumns))
+"""The columns in their one order: of `from_rows`' rows, `from_integers`' table and the store's
+query (`gateway.store.columns`)."""
 
 
 def compute_metrics(

@@ -1,10 +1,10 @@
-"""Per-process caches of answers derived from the store, keyed by the store's generation.
+"""Per-process caches of answers derived from the store.
 
-Every write raises the generation in its own transaction (`gateway.store.generation`), so an
-answer computed at generation G is right for as long as the store is at G. A request reads the
-generation once (`GenerationReader`, one cheap query) and asks `AnswerCache` for its key at that
-generation; seeing another generation empties the cache. Several processes on one database each
-keep their own cache and stay consistent through the same number.
+Every write raises the store's generation in its own transaction and logs what it changed
+(`gateway.store.generation`). A request reads the generation once (`GenerationReader`, one cheap
+query); when it moved, `gateway.store.watch` tells each `AnswerCache` what changed, and the cache
+drops the answers made from those parts only. Several processes on one database each keep their
+own caches and stay consistent through the same log.
 
 Concurrent requests for a missing key share one computation, so that a burst of identical
 requests holds one copy of the work in memory, not one per connection.
@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.store.generation import GENERATION_KEY, read_generation
+from gateway.store.generation import EVERYTHING, GENERATION_KEY, Change, Part, read_generation
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 """Enough for a dozen metrics answers of a million-deployment store (about 5 MB each)."""
@@ -130,15 +130,22 @@ _WAL_HEADER = 48
 
 @dataclass(frozen=True, slots=True)
 class Sized:
-    """A cached value and roughly how many bytes it holds (for the cache's bound)."""
+    """A cached value, roughly how many bytes it holds (for the cache's bound), and the parts of
+    the store it was made from (None: it cannot say, so any change makes it stale)."""
 
     value: Any
     size: int
+    parts: frozenset[Part] | None = None
 
 
 class AnswerCache:
-    """Answers of one store generation, least recently used evicted past `max_bytes` or
-    `max_entries`."""
+    """Answers made from the store, least recently used evicted past `max_bytes` or
+    `max_entries`, each dropped when a change touches the parts it read.
+
+    `generation` is the newest store generation whose changes the cache has been told of
+    (`advance`, by `gateway.store.watch.StoreWatch`). An answer built from a generation older
+    than that may have missed a change, so it is returned but not kept. A cache nobody
+    advances drops everything when it sees a newer generation."""
 
     def __init__(
         self, *, max_bytes: int = DEFAULT_MAX_BYTES, max_entries: int = DEFAULT_MAX_ENTRIES
@@ -160,11 +167,19 @@ class AnswerCache:
         self._bytes = 0
         self.generation = None
 
-    def _at(self, generation: int) -> None:
-        if generation != self.generation:
+    def advance(self, generation: int, change: Change) -> None:
+        """The store moved to `generation` by `change`: drop what it made stale."""
+        if change.everything:
             self._entries.clear()
             self._bytes = 0
-            self.generation = generation
+        else:
+            for key in [key for key, kept in self._entries.items() if change.touches(kept.parts)]:
+                self._bytes -= self._entries.pop(key).size
+        self.generation = generation
+
+    def _at(self, generation: int) -> None:
+        if self.generation is None or generation > self.generation:
+            self.advance(generation, EVERYTHING)
 
     def get(self, generation: int, key: Hashable) -> Any | None:
         self._at(generation)
@@ -175,14 +190,21 @@ class AnswerCache:
         self.hits += 1
         return found.value
 
-    def put(self, generation: int, key: Hashable, value: Any, size: int) -> None:
+    def put(
+        self,
+        generation: int,
+        key: Hashable,
+        value: Any,
+        size: int,
+        parts: frozenset[Part] | None = None,
+    ) -> None:
         self._at(generation)
-        if size > self.max_bytes:
+        if size > self.max_bytes or generation != self.generation:
             return
         old = self._entries.pop(key, None)
         if old is not None:
             self._bytes -= old.size
-        self._entries[key] = Sized(value, size)
+        self._entries[key] = Sized(value, size, parts)
         self._bytes += size
         while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
             _, evicted = self._entries.popitem(last=False)
@@ -195,7 +217,8 @@ class AnswerCache:
         build: Callable[[], Awaitable[Sized]],
     ) -> Any:
         """The cached answer, or the value `build()` returns (kept unless built by
-        `uncached`). Identical concurrent misses build once and share the result or error."""
+        `uncached`). Identical concurrent misses at one generation build once and share the
+        result or error."""
         found = self.get(generation, key)
         if found is not None:
             return found
@@ -217,7 +240,7 @@ class AnswerCache:
             del self._pending[slot]
         future.set_result(built)
         if built.size >= 0:
-            self.put(generation, key, built.value, built.size)
+            self.put(generation, key, built.value, built.size, built.parts)
         return built.value
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway.insights.deployments import FINISHED_STATES, outcome_of
 from gateway.insights.facts import ChannelRelease, ReleaseHistory, StreamDeployment, stream_facts
 from gateway.store.bulk import execute_many_async, update_statement
+from gateway.store.generation import StreamIds
 from gateway.store.models import Deployment, Release
 
 _BATCH = 20_000
@@ -53,11 +54,13 @@ async def refresh_facts(
     *,
     project_ids: Iterable[int] | None = None,
     progress: Callable[[int], None] | None = None,
+    changed_streams: set[StreamIds] | None = None,
 ) -> int:
     """Recompute the facts of every stream of these projects (all projects when None).
 
     Only deployments whose facts changed are written. Returns how many deployments were
-    written; `progress` is told the count of each batch.
+    written; `progress` is told the count of each batch, and `changed_streams` gets the streams
+    whose facts were written.
     """
     if project_ids is None:
         projects: Sequence[int] = (
@@ -69,7 +72,7 @@ async def refresh_facts(
     written = 0
     pending: list[Update] = []
     for project in sorted(projects):
-        pending.extend(await _project_facts(connection, project))
+        pending.extend(await _project_facts(connection, project, changed_streams))
         if len(pending) >= _BATCH:
             written += await _write(connection, statement, pending, progress)
             pending = []
@@ -77,7 +80,9 @@ async def refresh_facts(
     return written
 
 
-async def _project_facts(connection: AsyncConnection, project: int) -> list[Update]:
+async def _project_facts(
+    connection: AsyncConnection, project: int, changed_streams: set[StreamIds] | None
+) -> list[Update]:
     releases = await connection.execute(
         select(_release.c.id, _release.c.channel_id, _release.c.assembled).where(
             _release.c.project_id == project
@@ -115,7 +120,7 @@ async def _project_facts(connection: AsyncConnection, project: int) -> list[Upda
     )
     updates: list[Update] = []
     # NULL tenants sort first on SQLite and last on PostgreSQL; grouping needs only adjacency.
-    for (channel, _environment, _tenant), group in groupby(rows, key=_stream_key):
+    for (channel, environment, tenant), group in groupby(rows, key=_stream_key):
         stream = list(group)
         current = {row[3]: tuple(row[8:]) for row in stream}
         deployments = [
@@ -131,6 +136,8 @@ async def _project_facts(connection: AsyncConnection, project: int) -> list[Upda
             values = facts.values()
             if current[facts.deployment] != values:
                 updates.append((*values, facts.deployment))
+                if changed_streams is not None:
+                    changed_streams.add(StreamIds(project, channel, environment, tenant))
     return updates
 
 

@@ -42,6 +42,18 @@ class StoreInfo(SQLModel, table=True):
     value: str
 
 
+class StoreChange(SQLModel, table=True):
+    """What each write changed, under the generation it raised the store to (see
+    `gateway.store.generation`); the newest `KEPT_CHANGES` only."""
+
+    __tablename__ = "store_change"
+
+    generation: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    change: str
+
+
 class Space(SQLModel, table=True):
     __tablename__ = "space"
 

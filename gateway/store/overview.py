@@ -16,7 +16,9 @@ from gateway.insights.metrics import MetricsQuery
 from gateway.insights.overview import Overview, compute_overview, overview_range
 from gateway.insights.report import Report
 from gateway.store.catalogue import Executor, report_catalogue
-from gateway.store.insights import SpaceColumns, report_streams, window_columns
+from gateway.store.columns import SpaceColumns
+from gateway.store.metrics import window_columns
+from gateway.store.streams import report_streams
 
 
 async def report_overview(

@@ -21,7 +21,7 @@ from gateway.insights.ids import Kind, format_id
 from gateway.insights.report import EnvironmentGroup, Report, ReportDraft, TenantMode
 from gateway.insights.validation import validate_report
 from gateway.store.catalogue import load_catalogue
-from gateway.store.generation import bump_generation
+from gateway.store.generation import bump_generation, reports_changed
 from gateway.store.models import InsightsReport, Space, StoreInfo
 
 _LAST_REPORT_ID = "last_id:InsightsReports"
@@ -75,10 +75,6 @@ async def get_space(session: AsyncSession, *, space_id: int) -> Space:
     if space is None:
         raise NotFound(f"There is no space with id {format_id(Kind.SPACE, space_id)}.")
     return space
-
-
-async def list_spaces(session: AsyncSession) -> Sequence[Space]:
-    return (await session.execute(select(Space).order_by(Space.id))).scalars().all()  # type: ignore[arg-type]
 
 
 async def list_reports(
@@ -212,7 +208,7 @@ async def create_report(session: AsyncSession, *, space_id: int, draft: ReportDr
     await _validate(session, space_id=space_id, draft=draft)
     row = InsightsReport(id=await _next_report_id(session), space_id=space_id, **_columns(draft))
     session.add(row)
-    await bump_generation(session)
+    await bump_generation(session, reports_changed(space_id, row.id))
     await session.flush()
     return report_from_row(row)
 
@@ -233,7 +229,7 @@ async def update_report(
     )
     for name, value in _columns(draft).items():
         setattr(row, name, value)
-    await bump_generation(session)
+    await bump_generation(session, reports_changed(space_id, row.id))
     await session.flush()
     return report_from_row(row)
 
@@ -243,7 +239,7 @@ async def delete_report(session: AsyncSession, *, space_id: int, report_id: int)
     # The counter keeps the deleted number, so that the next report cannot take it again.
     await _remember_used(session, number=row.id)
     await session.delete(row)
-    await bump_generation(session)
+    await bump_generation(session, reports_changed(space_id, row.id))
     await session.flush()
 
 
@@ -258,6 +254,6 @@ async def set_report_icon(
     row = await _row(session, space_id=space_id, report_id=report_id)
     row.icon_id = icon_id
     row.icon_color = icon_color
-    await bump_generation(session)
+    await bump_generation(session, reports_changed(space_id, row.id))
     await session.flush()
     return report_from_row(row)
