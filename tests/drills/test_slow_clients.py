@@ -84,3 +84,30 @@ def test_a_body_announced_at_100_gb_is_refused_at_once(drills: Drills) -> None:
             time.monotonic() - started, 4
         )
         drills.still_answer()
+
+
+def test_a_refused_body_sent_whole_still_gets_its_413(drills: Drills) -> None:
+    """A client that sends all of a too-large body before it reads must still find the 413:
+    closing on unread data would reset the connection and destroy the answer."""
+    body = b'{"Name": "' + b"x" * 3_000_000 + b'"}'
+    for name, server, path in (
+        ("mock server", drills.mock, "/api/Spaces-1/insights/reports"),
+        ("gateway", drills.gateway, "/graphql"),
+    ):
+        started = time.monotonic()
+        connection = connect(
+            server,
+            f"POST {path} HTTP/1.1\r\nHost: drill\r\nX-Octopus-ApiKey: {KEY}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            + body,
+        )
+        time.sleep(0.5)  # long enough for a reset to arrive before the answer is read
+        answer = read_until_closed(connection, started + SLACK)
+        connection.close()
+        head, _, content = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 413 "), answer[:200]
+        assert b"larger than 1 MB" in content, content[:200]
+        drills.times[f"slow: a 3 MB body sent whole ({name})"] = round(
+            time.monotonic() - started, 4
+        )
+        drills.still_answer()
