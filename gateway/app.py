@@ -6,7 +6,7 @@ queries are kept per store generation (`gateway.graphql.caching`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Hashable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
@@ -32,24 +32,20 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
-from gateway.compression import KeptAnswer
 from gateway.cors import cors_options
 from gateway.graphql import limits
-from gateway.graphql.caching import MomentAnswer, is_query
+from gateway.graphql.caching import is_query
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
 from gateway.graphql.persisted import PersistedQueries
 from gateway.graphql.schema import schema
-from gateway.insights import report as core
-from gateway.insights.ids import Kind, parse_id
-from gateway.insights.metrics import MetricsQuery
+from gateway.kept_answers import AnswerKeeper, Reading
 from gateway.request_limits import BodyLimits
 from gateway.settings import Settings
-from gateway.store.cache import AnswerCache, Sized, uncached
+from gateway.store.cache import AnswerCache
 from gateway.store.columns import SpaceColumns
 from gateway.store.engine import check_store, create_engine, session_factory
 from gateway.store.health import StoreHealth
-from gateway.store.metrics import metrics_moment
 from gateway.store.watch import StoreWatch
 from gateway.strict_json import JsonError, decode
 
@@ -124,7 +120,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.persisted = PersistedQueries(error_answer)
         self.store = store
         self.clock = settings.clock()
-        self.real_clock = settings.now is None
+        self.keeper = AnswerKeeper(store.answers, store.columns, real_clock=settings.now is None)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -135,15 +131,18 @@ class GraphQLView(GraphQL[Context, None]):
             columns=self.store.columns,
             health=self.store.health,
         )
-        # The clock reading the answer is kept under, when `__call__` keeps it.
+        # The clock reading the answer is kept under, and what it depends on, when `__call__`
+        # keeps it.
         context.now = getattr(request.state, "now", context.now)
+        context.reading = getattr(request.state, "reading", context.reading)
         request.state.context = context
         return context
 
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        request.state.had_errors = bool(result.errors)
+        if hasattr(request.state, "reading"):
+            request.state.reading.failed = bool(result.errors)
         return await super().process_result(request, result)
 
     def parse_json(self, data: str | bytes) -> object:
@@ -196,61 +195,21 @@ class GraphQLView(GraphQL[Context, None]):
         body = resolved.key
         generation = await self.store.generation()
         now = self.clock()
-        key = (body, now)
-        found = self.store.answers.get(generation, key)
-        if found is None and self.real_clock:
-            found = self._by_moment(generation, body, now)
+        found = self.keeper.find(generation, body, now)
         if found is None:
             if not is_query(body):
                 await self._respond(request, send)
                 return
-            request.state.now = now
 
-            async def build() -> Sized:
-                response = await self._answer(request)
-                encoded, media_type = bytes(response.body), response.media_type
-                if response.status_code != 200 or getattr(request.state, "had_errors", True):
-                    return uncached(KeptAnswer(response.status_code, encoded, media_type))
-                answer = KeptAnswer(200, encoded, media_type)
-                if self.real_clock:
-                    self._keep_by_moment(generation, body, now, request.state.context, answer)
-                return Sized(answer, answer.size)
+            async def make(reading: Reading) -> Response:
+                request.state.now = now
+                request.state.reading = reading
+                reading.failed = True  # until the result says otherwise
+                return await self._answer(request)
 
-            found = await self.store.answers.get_or_build(generation, key, build)
+            found = await self.keeper.answer(generation, body, now, make)
         response = await found.response(scope)
         await response(scope, receive, send)
-
-    def _moments(
-        self, generation: int, metrics: Sequence[tuple[core.Report, MetricsQuery]], now: int
-    ) -> tuple[Hashable, ...] | None:
-        """The parts of now each metrics answer depends on; None when a space's columns are not
-        held for this generation."""
-        moments = []
-        for report, query in metrics:
-            space_id = parse_id(Kind.SPACE, report.space_id)
-            held = None if space_id is None else self.store.columns.held(space_id)
-            if held is None:
-                return None
-            moments.append(metrics_moment(report, query, now, held))
-        return tuple(moments)
-
-    def _keep_by_moment(
-        self, generation: int, body: bytes, now: int, context: Context, answer: KeptAnswer
-    ) -> None:
-        """With a real clock, an answer whose only dependence on now is through metrics is also
-        kept by the parts of now those depend on, so that later readings can share it."""
-        if context.exact_now:
-            return
-        moments = self._moments(generation, context.metrics_read, now)
-        if moments is not None:
-            kept = MomentAnswer(tuple(context.metrics_read), moments, answer)
-            self.store.answers.put(generation, (body, MomentAnswer), kept, answer.size)
-
-    def _by_moment(self, generation: int, body: bytes, now: int) -> KeptAnswer | None:
-        kept: MomentAnswer | None = self.store.answers.get(generation, (body, MomentAnswer))
-        if kept is None or self._moments(generation, kept.metrics, now) != kept.moments:
-            return None
-        return kept.answer
 
     async def _answer(self, request: Request) -> Response:
         try:

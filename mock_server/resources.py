@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 
+from gateway.kept_answers import AnswerKeeper
 from gateway.settings import Settings
 from gateway.store.cache import AnswerCache
 from gateway.store.columns import SpaceColumns
@@ -49,6 +50,8 @@ class Resources:
     """The core collections' ordered ids and the event index (see `mock_server.listing`)."""
     health: StoreHealth = field(default_factory=StoreHealth)
     """Damage found while serving: then every answer that needs the store is a 503."""
+    keeper: AnswerKeeper = field(init=False)
+    """Keeps `answers` (see `gateway.kept_answers`)."""
     generations: StoreWatch = field(init=False)
     """The store's generation, read once per request; reading it tells the caches and columns
     what changed since the last read."""
@@ -56,6 +59,8 @@ class Resources:
     def __post_init__(self) -> None:
         watch = StoreWatch(self.engine, caches=[self.answers, self.indexes], columns=self.columns)
         object.__setattr__(self, "generations", watch)
+        keeper = AnswerKeeper(self.answers, self.columns, real_clock=self.settings.now is None)
+        object.__setattr__(self, "keeper", keeper)
 
 
 @asynccontextmanager

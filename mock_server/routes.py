@@ -4,8 +4,8 @@ Handlers translate between the wire and the core: they parse ids, paging, metric
 bodies, call the store and the core, and shape the answer with `wire`. Validation, scope and
 aggregation live in the core, report storage in `gateway.store.reports`.
 
-GET answers are kept, encoded, per store generation (`cached`): a write raises the generation,
-so the next read answers afresh, in this process and in any other on the same database.
+GET answers are kept, encoded (`cached`, by `gateway.kept_answers`' one policy for both servers),
+until a write changes what they read, in this process or in any other on the same database.
 """
 
 from __future__ import annotations
@@ -18,15 +18,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from gateway.compression import KeptAnswer
 from gateway.insights.errors import NotFound
 from gateway.insights.ids import Kind, format_id, parse_id
 from gateway.insights.metrics import MetricsQuery, parse_metrics_query
 from gateway.insights.report import Report
+from gateway.kept_answers import Reading
 from gateway.store import reports as store
-from gateway.store.cache import Sized, uncached
 from gateway.store.generation import CATALOGUE, DEPLOYMENTS, REPORT, REPORTS, Part
-from gateway.store.metrics import metrics_moment as store_metrics_moment
 from gateway.store.metrics import report_metrics
 from gateway.store.streams import report_streams
 from mock_server import wire
@@ -147,6 +145,7 @@ async def report_deployments(request: Request) -> Response:
     resources = resources_of(request)
     async with resources.sessions() as session:
         report = await _report(session, request)
+        reading_of(request).exact_now = True
         streams = await report_streams(
             await session.connection(), report=report, now=now_of(request)
         )
@@ -167,35 +166,22 @@ async def metrics(request: Request) -> Response:
     resources = resources_of(request)
     async with resources.sessions() as session:
         report = await _report(session, request)
+        query = _metrics_query(request)
+        reading_of(request).metrics.append((report, query))
         result = await report_metrics(
             await session.connection(),
             report=report,
-            query=_metrics_query(request),
+            query=query,
             now=now_of(request),
             columns=resources.columns,
         )
     return ok(wire.metrics_document(result))
 
 
-async def metrics_moment(request: Request, now: int) -> Hashable:
-    """The parts of now a metrics answer depends on (`gateway.store.metrics.metrics_moment`)."""
-    resources = resources_of(request)
-    async with resources.sessions() as session:
-        report = await _report(session, request)
-        query = _metrics_query(request)
-        held = await resources.columns.of_space(
-            await session.connection(), space_id=space_number(request)
-        )
-    return store_metrics_moment(report, query, now, held)
-
-
 async def logo(request: Request) -> Response:
     async with resources_of(request).sessions() as session:
         report = await _report(session, request)
     return Response(logo_svg(report), media_type="image/svg+xml")
-
-
-Moment = Callable[[Request, int], Awaitable[Hashable]]
 
 
 def now_of(request: Request) -> int:
@@ -210,42 +196,42 @@ def no_parameters(_request: Request) -> Hashable:
     return None
 
 
+def reading_of(request: Request) -> Reading:
+    """What the request's answer depends on, for `cached` to keep it by."""
+    if not hasattr(request.state, "reading"):
+        request.state.reading = Reading()
+    reading: Reading = request.state.reading
+    return reading
+
+
 def cached(
     endpoint: Endpoint,
     *,
     parameters: Callable[[Request], Hashable] = no_parameters,
     reads: tuple[str, ...],
     clock: bool = False,
-    moment: Moment | None = None,
 ) -> Endpoint:
-    """`endpoint`'s 200 answers, kept by (path, `parameters`: the query parameters that change
-    the answer, parsed, so that unknown ones, their order and the case of names and values do
-    not), and, when the answer depends on now (`clock`), by the clock's reading; with a real
-    clock, by the parts of it the answer depends on instead, when `moment` tells them. Bad
-    parameters are a 400 before anything is kept. An answer is dropped when a write changes
-    its space's parts of the kinds it `reads` (`gateway.store.generation`)."""
+    """`endpoint`'s 200 answers, kept (`gateway.kept_answers`) by path and `parameters`: the
+    query parameters that change the answer, parsed, so that unknown ones, their order and the
+    case of names and values do not; and by the clock's reading when the answer depends on now
+    (`clock`). Bad parameters are a 400 before anything is kept. An answer is dropped when a
+    write changes its space's (or report's) parts of the kinds it `reads`."""
 
     async def answer(request: Request) -> Response:
         resources = resources_of(request)
         asked = parameters(request)
         generation = await resources.generations.read()
-        when: Hashable = None
-        if clock:
-            now = now_of(request)
-            real = resources.settings.now is None
-            when = await moment(request, now) if moment is not None and real else now
+        now = now_of(request) if clock else None
 
-        async def build() -> Sized:
+        async def make(reading: Reading) -> Response:
+            request.state.reading = reading
             response = await endpoint(request)
-            body = bytes(response.body)
-            if response.status_code != 200:
-                return uncached(KeptAnswer(response.status_code, body, response.media_type))
-            kept = KeptAnswer(200, body, response.media_type)
-            return Sized(kept, kept.size, _parts(request, reads))
+            reading.parts = _parts(request, reads)
+            return response
 
-        key = (request.scope["path"], asked, when)
-        answer: KeptAnswer = await resources.answers.get_or_build(generation, key, build)
-        return await answer.response(request.scope)
+        key = (request.scope["path"], asked)
+        kept = await resources.keeper.answer(generation, key, now, make)
+        return await kept.response(request.scope)
 
     return answer
 
@@ -308,7 +294,6 @@ API_ROUTES = [
             parameters=_metrics_query,
             reads=EVERY_PART,
             clock=True,
-            moment=metrics_moment,
         ),
     ),
     resource(REPORT_PATH + "/logo", GET=logo),

@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
 from gateway.graphql.loaders import Loaders
-from gateway.insights.metrics import MetricsQuery
-from gateway.insights.report import Report
+from gateway.kept_answers import Reading
 from gateway.store.columns import SpaceColumns
 from gateway.store.health import StoreHealth
 
@@ -32,12 +31,8 @@ class Context:
     """Damage found in the store while serving: then mutations are refused."""
     now: int = field(init=False)
     """The clock read once when the request began."""
-    metrics_read: list[tuple[Report, MetricsQuery]] = field(init=False, default_factory=list)
-    """The metrics the request resolved: with a real clock, its answer can be kept by the parts
-    of now they depend on (`gateway.app`)."""
-    exact_now: bool = field(init=False, default=False)
-    """Whether the answer depends on now in other ways (streams): then only the exact reading
-    keeps it."""
+    reading: Reading = field(default_factory=Reading)
+    """What the answer depends on, for keeping it (`gateway.kept_answers`)."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -128,7 +128,7 @@ class Interval:
     def end(self, info: Info) -> Timestamp:
         if self.ends_now:
             # Now itself, not only what of now the metrics depend on.
-            info.context.exact_now = True
+            info.context.reading.exact_now = True
         return Timestamp(self.last)
 
     @classmethod

@@ -3,7 +3,7 @@
 
 Answers are kept by the parts of now their metrics depend on (`gateway.app`); a value that
 depends on now itself (deployments per day over a window that ends now, trends that end now)
-marks its answer as kept for that exact reading only (`Context.exact_now`).
+marks its answer as kept for that exact reading only (`Reading.exact_now`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _level(level: core_levels.Level | None) -> PerformanceLevel | None:
 def _exact_now(info: Info, moving: bool) -> None:
     """A value that moves with now: its answer is kept for this reading of the clock only."""
     if moving:
-        info.context.exact_now = True
+        info.context.reading.exact_now = True
 
 
 @strawberry.type(

@@ -1,8 +1,8 @@
 """A report's reads through the insights core: metrics, summary, streams and the drill-down.
 
 Every argument problem is listed in one BAD_USER_INPUT error. Each read tells the answer cache
-how it depends on now: metrics and summaries by their query (`Context.metrics_read`), streams
-and default windows by the exact reading (`Context.exact_now`).
+how it depends on now: metrics and summaries by their query (`Reading.metrics`), streams
+and default windows by the exact reading (`Reading.exact_now`).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ async def metrics_query(
 async def read_metrics(
     info: Info, report: Report, query: MetricsQuery, order: SeriesOrder
 ) -> list[Series]:
-    info.context.metrics_read.append((report, query))
+    info.context.reading.metrics.append((report, query))
     async with info.context.sessions() as session:
         try:
             metrics = await report_metrics(
@@ -106,7 +106,7 @@ async def read_metrics(
 
 
 async def read_summary(info: Info, report: Report, query: MetricsQuery) -> Summary:
-    info.context.metrics_read.append((report, query))
+    info.context.reading.metrics.append((report, query))
     try:
         # The window is checked now, so that a bad one is an error of `summary` itself.
         metrics_window(query, resolve_time_zone(report.time_zone), info.context.now)
@@ -140,7 +140,7 @@ async def read_streams(
         environments=environments,
         tenants=tenants,
     )
-    info.context.exact_now = True
+    info.context.reading.exact_now = True
     try:
         if start is None and time_range is not None:
             start = metrics_window(
@@ -190,7 +190,7 @@ async def read_series_deployments(
         tenants=tenants,
     )
     if start is None or end is None:
-        info.context.exact_now = True
+        info.context.reading.exact_now = True
     wanted = COUNTED if outcomes is None else {outcome.to_core() for outcome in outcomes}
     async with info.context.sessions() as session:
         try:
