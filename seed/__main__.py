@@ -86,6 +86,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_argument(migrate_command)
 
+    sync = commands.add_parser(
+        "sync",
+        help="copy an Octopus Server's deployment history into the store",
+        description="Read an Octopus Server's spaces, catalogue, releases, deployments, tasks, "
+        "guided failures and Insights reports into the store. The first run copies everything; "
+        "later runs copy only what changed. Stopped at any moment, a run goes on where it was "
+        "when run again. The key needs only read permissions.",
+    )
+    sync.add_argument(
+        "--octopus-url",
+        help="the server's URL, like https://octopus.example (env INSIGHTS_OCTOPUS_URL)",
+    )
+    sync.add_argument(
+        "--octopus-api-key", help="an API key of the server (env INSIGHTS_OCTOPUS_API_KEY)"
+    )
+    sync.add_argument(
+        "--space",
+        action="append",
+        dest="spaces",
+        metavar="Spaces-N",
+        help="a space to copy (repeat for several; default: every space)",
+    )
+    sync.add_argument(
+        "--concurrency",
+        type=_count,
+        default=4,
+        metavar="N",
+        help="requests in flight at once (default 4)",
+    )
+    _database_argument(sync)
+    sync.add_argument(
+        "--reset",
+        action="store_true",
+        help="replace whatever the store holds (another server's data, generated data)",
+    )
+    sync.add_argument("--quiet", action="store_true", help="no progress bar")
+
     demo = commands.add_parser(
         "demo",
         help="seed the demo store (replacing only a store the demo made)",

@@ -216,6 +216,10 @@ def run(arguments: argparse.Namespace, history: HistoryProducer | None = None) -
             return _export(arguments)
         if arguments.command == "migrate":
             return asyncio.run(_migrate(arguments))
+        if arguments.command == "sync":
+            from seed.sync_command import run_sync
+
+            return run_sync(arguments, ctrl_c.checked)
         if arguments.command == "demo" and arguments.serve:
             settings = settings_from_arguments(arguments)
             busy = busy_ports(
