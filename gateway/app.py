@@ -34,7 +34,7 @@ from strawberry.types import ExecutionResult
 from gateway.auth import UNAUTHENTICATED, key_accepted, presented_key
 from gateway.cors import cors_options
 from gateway.graphql import limits
-from gateway.graphql.caching import is_query
+from gateway.graphql.caching import keepable
 from gateway.graphql.context import Context
 from gateway.graphql.ide import STATIC_DIRECTORY, STATIC_PATH, graphiql_html
 from gateway.graphql.persisted import PersistedQueries
@@ -197,13 +197,15 @@ class GraphQLView(GraphQL[Context, None]):
         now = self.clock()
         found = self.keeper.find(generation, body, now)
         if found is None:
-            if not is_query(body):
+            query = keepable(body)
+            if query is None:
                 await self._respond(request, send)
                 return
 
             async def make(reading: Reading) -> Response:
                 request.state.now = now
                 request.state.reading = reading
+                reading.parts = query.parts
                 reading.failed = True  # until the result says otherwise
                 return await self._answer(request)
 

@@ -146,9 +146,7 @@ class OctopusClient:
             raise OctopusError(f"{self.url} is not an Octopus Server (its /api is not Octopus's)")
         return root
 
-    async def pages(
-        self, path: str, params: dict[str, str] | None = None
-    ) -> Pages:
+    async def pages(self, path: str, params: dict[str, str] | None = None) -> Pages:
         """The items of a paged collection, a page at a time, following `Page.Next`. The next
         page is asked for while the caller handles this one; a caller that may stop early
         reads it inside `contextlib.aclosing`, which cancels that request."""
