@@ -221,10 +221,11 @@ class FakeOctopus:
         found: dict[str, Any] = {"/api": self.root, "/api/spaces/all": [space]}
         for name, items in self.catalogue.items():
             found[f"/api/{S}/{name}/all"] = items
-        paged = {"Release": "releases", "Deployment": "deployments",
-                 "Interruption": "interruptions", "InsightsReport": "insights/reports"}  # fmt: skip
-        for kind, name in paged.items():
-            items = getattr(self, name, [])
+        paged = [("Release", "releases", self.releases),
+                 ("Deployment", "deployments", self.deployments),
+                 ("Interruption", "interruptions", self.interruptions),
+                 ("InsightsReport", "insights/reports", [])]  # fmt: skip
+        for kind, name, items in paged:
             path = f"/api/{S}/{name}"
             for start in range(0, max(1, len(items)), PER_PAGE):
                 page = _page(kind, items, start, path)
@@ -339,26 +340,30 @@ async def test_pages_are_read_by_the_links_the_server_gives(engine: AsyncEngine)
     assert not any("ServerTasks-13" in seen or "ServerTasks-16" in seen for seen in asked)
 
 
-async def test_a_finished_task_updates_its_deployment_only(engine: AsyncEngine) -> None:
+async def test_an_unfinished_task_is_read_again_until_it_finishes(engine: AsyncEngine) -> None:
     server = FakeOctopus()
     await sync(engine, server)
-    server.task(15).update(State="Success", CompletedTime="2024-08-13T02:35:10.5+02:30")
+    # A guided failure is raised while the task executes: only the flag moves.
     raised = _interruption(6, 15, "Deploy Shop requires failure guidance",
                            ["Deployments-5", "ServerTasks-15"], Type="GuidedFailure")  # fmt: skip
     server.interruptions.insert(0, raised)
+    summary = await sync(engine, server)
+    guided = (*EXPECTED[5][:8], True, *EXPECTED[5][9:])
+    assert await stored(engine) == {**EXPECTED, 5: guided}
+    assert (summary.updated["deployment"], summary.new["deployment"]) == (1, 0)
+    # Then the task finishes: its state and completion time, in UTC.
+    server.task(15).update(State="Success", CompletedTime="2024-08-13T02:35:10.5+02:30")
     server.seen.clear()
     summary = await sync(engine, server)
-    finished = (
-        *EXPECTED[5][:7],
-        "Success",
-        True,
-        *EXPECTED[5][9:11],
-        utc(2024, 8, 13, 0, 5, 10, 5000000),
-    )
+    finished = (*guided[:7], "Success", True, *guided[9:11], utc(2024, 8, 13, 0, 5, 10, 5000000))
     assert await stored(engine) == {**EXPECTED, 5: finished}
-    assert summary.updated["deployment"] == 1
-    assert summary.new["deployment"] == 0
+    assert (summary.updated["deployment"], summary.new["deployment"]) == (1, 0)
     assert f"/api/{S}/deployments?skip=2&take=2" not in server.seen
+    # Finished, it is not asked for again.
+    server.seen.clear()
+    summary = await sync(engine, server)
+    assert summary.updated["deployment"] == 0
+    assert not [seen for seen in server.seen if "ids=" in seen]
 
 
 async def test_a_deployment_whose_task_is_missing_is_a_clear_error(engine: AsyncEngine) -> None:
