@@ -17,9 +17,11 @@ changed, so that running servers drop only the answers it touches.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,8 +161,9 @@ async def _catalogue(client: OctopusClient, space: Resource) -> dict[str, list[R
         "Tenants": await client.all(f"api/{s}/tenants"),
         "InsightsReports": [],
     }
-    async for page in client.pages(f"api/{s}/insights/reports"):
-        catalogue["InsightsReports"].extend(page)
+    async with aclosing(client.pages(f"api/{s}/insights/reports")) as pages:
+        async for page in pages:
+            catalogue["InsightsReports"].extend(page)
     return catalogue
 
 
@@ -174,47 +177,65 @@ async def _sync_space(
 ) -> None:
     releases_known = cursor.mark(space, "Releases")
     top_release = releases_known
-    async for page in client.pages(f"api/{space}/releases"):
-        rows = [release_row(item) for item in page]
-        top_release = max([top_release, *(row[0] for row in rows)])
-        async with batch(engine) as connection:
-            summary.new["release"] += await add_releases(connection, rows)
-        if all(row[0] <= releases_known for row in rows):
-            break
+    async with aclosing(client.pages(f"api/{space}/releases")) as pages:
+        async for page in pages:
+            rows = [release_row(item) for item in page]
+            top_release = max([top_release, *(row[0] for row in rows)])
+            async with batch(engine) as connection:
+                summary.new["release"] += await add_releases(connection, rows)
+            if all(row[0] <= releases_known for row in rows):
+                break
     guided = await _guided_failures(client, space)
     known = cursor.mark(space, "Deployments")
     top = known
-    async for page in client.pages(f"api/{space}/deployments"):
-        ids = [int(parse_id(Kind.DEPLOYMENT, item.get("Id")) or 0) for item in page]
-        top = max([top, *ids])
-        async with engine.connect() as connection:
-            have = await existing_ids(connection, DEPLOYMENT, ids)
-        fresh = [item for item, id_ in zip(page, ids, strict=True) if id_ not in have]
-        rows = await _deployment_rows(client, space, fresh, guided)
-        await _fetch_missing_releases(engine, client, space, rows, summary)
-        async with batch(engine) as connection:
-            await add_deployments(connection, rows, cursor)
-            summary.new["deployment"] += len(rows)
-        if progress is not None:
-            progress(len(page))
-        if all(id_ <= known for id_ in ids):
-            break
+    # A page is written while the next one's tasks are read: the server and the store work
+    # side by side. Writes stay in order, one at a time.
+    writing: asyncio.Task[None] | None = None
+    try:
+        async with aclosing(client.pages(f"api/{space}/deployments")) as pages:
+            async for page in pages:
+                ids = [int(parse_id(Kind.DEPLOYMENT, item.get("Id")) or 0) for item in page]
+                top = max([top, *ids])
+                async with engine.connect() as connection:
+                    have = await existing_ids(connection, DEPLOYMENT, ids)
+                fresh = [item for item, id_ in zip(page, ids, strict=True) if id_ not in have]
+                rows = await _deployment_rows(client, space, fresh, guided)
+                if writing is not None:
+                    await writing
+                await _fetch_missing_releases(engine, client, space, rows, summary)
+                writing = asyncio.ensure_future(_write_page(engine, rows, cursor, summary))
+                if progress is not None:
+                    progress(len(page))
+                if all(id_ <= known for id_ in ids):
+                    break
+    finally:
+        if writing is not None:
+            await writing
     await _refresh_unfinished(engine, client, space, cursor, summary, guided)
     async with batch(engine) as connection:
         cursor.marks[space] = {"Releases": top_release, "Deployments": top}
         await save_cursor(connection, cursor)
 
 
+async def _write_page(
+    engine: AsyncEngine, rows: list[tuple[Any, ...]], cursor: Cursor, summary: SyncSummary
+) -> None:
+    async with batch(engine) as connection:
+        await add_deployments(connection, rows, cursor)
+    summary.new["deployment"] += len(rows)
+
+
 async def _guided_failures(client: OctopusClient, space: str) -> tuple[set[str], set[str]]:
     """The deployments and tasks that raised a guided failure, by id."""
     deployments: set[str] = set()
     tasks: set[str] = set()
-    async for page in client.pages(f"api/{space}/interruptions"):
-        for interruption in page:
-            if is_guided_failure(interruption):
-                named, by_task = interrupted(interruption)
-                deployments |= named
-                tasks |= by_task
+    async with aclosing(client.pages(f"api/{space}/interruptions")) as pages:
+        async for page in pages:
+            for interruption in page:
+                if is_guided_failure(interruption):
+                    named, by_task = interrupted(interruption)
+                    deployments |= named
+                    tasks |= by_task
     return deployments, tasks
 
 

@@ -131,7 +131,9 @@ async def test_a_later_sync_reads_only_what_changed(octopus: Octopus, tmp_path: 
     assert later.new["release"] == advanced["Added"]["Releases"]
     assert later.updated["deployment"] == advanced["TasksMovedOn"]
     assert sum(idle.new.values()) == sum(idle.updated.values()) == idle.facts == 0
-    assert later.requests < first.requests / 4, (first.requests, later.requests)
+    # A run pays about a dozen requests a space for the catalogue; what changed costs a few more.
+    assert later.requests <= idle.requests + 20, (idle.requests, later.requests)
+    assert later.requests < first.requests / 3, (first.requests, later.requests)
 
 
 async def test_a_sync_through_faults_copies_the_same(octopus: Octopus, tmp_path: Path) -> None:
