@@ -358,7 +358,8 @@ async def test_an_unfinished_task_is_read_again_until_it_finishes(engine: AsyncE
     finished = (*guided[:7], "Success", True, *guided[9:11], utc(2024, 8, 13, 0, 5, 10, 5000000))
     assert await stored(engine) == {**EXPECTED, 5: finished}
     assert (summary.updated["deployment"], summary.new["deployment"]) == (1, 0)
-    assert f"/api/{S}/deployments?skip=2&take=2" not in server.seen
+    # The first page is all known, so the read stops (the page after may be asked ahead).
+    assert f"/api/{S}/deployments?skip=4&take=2" not in server.seen
     # Finished, it is not asked for again.
     server.seen.clear()
     summary = await sync(engine, server)
