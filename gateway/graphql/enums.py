@@ -108,9 +108,6 @@ class Split(Enum):
         description='One series per tag of `tenantTagSetId`, plus "Untagged" and "Untenanted".',
     )
 
-    def to_core(self) -> core_metrics.Split:
-        return core_metrics.Split(text(self))
-
 
 @strawberry.enum(description="How far back metrics go from now.")
 class TimeRange(Enum):
@@ -127,9 +124,6 @@ class TimeRange(Enum):
         description="From the start of the interval that holds now minus twelve months.",
     )
 
-    def to_core(self) -> core_metrics.TimeRange:
-        return core_metrics.TimeRange(text(self))
-
 
 @strawberry.enum(description="The length of each interval of a series, in the report's time zone.")
 class Granularity(Enum):
@@ -142,9 +136,6 @@ class Granularity(Enum):
     MONTHLY = strawberry.enum_value(
         core_metrics.Granularity.Monthly.value, description="A calendar month."
     )
-
-    def to_core(self) -> core_metrics.Granularity:
-        return core_metrics.Granularity(text(self))
 
 
 @strawberry.enum(description="What stands behind a series: its kind of entity.")
