@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.insights.deployments import FINISHED_STATES
 from gateway.insights.ids import Kind, format_id, parse_id
-from gateway.octopus.client import OctopusClient, Resource
+from gateway.octopus.client import OctopusClient, OctopusError, Resource
 from gateway.octopus.resources import (
     DEPLOYMENT_COLUMNS,
     TASK_COLUMNS,
@@ -161,9 +161,14 @@ async def _catalogue(client: OctopusClient, space: Resource) -> dict[str, list[R
         "Tenants": await client.all(f"api/{s}/tenants"),
         "InsightsReports": [],
     }
-    async with aclosing(client.pages(f"api/{s}/insights/reports")) as pages:
-        async for page in pages:
-            catalogue["InsightsReports"].extend(page)
+    try:
+        async with aclosing(client.pages(f"api/{s}/insights/reports")) as pages:
+            async for page in pages:
+                catalogue["InsightsReports"].extend(page)
+    except OctopusError as error:
+        if error.status != 404:
+            raise
+        # A server without Insights (before 2022.3, or without its licence) has no reports.
     return catalogue
 
 

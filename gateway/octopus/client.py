@@ -43,7 +43,12 @@ Pages = AsyncGenerator[list[Resource], None]
 
 
 class OctopusError(Exception):
-    """The server cannot be read: the message says what failed and what to check."""
+    """The server cannot be read: the message says what failed and what to check; `status` is
+    the HTTP status of the answer that ended the read, when there was one."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -66,7 +71,9 @@ class OctopusClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Any = asyncio.sleep,
     ) -> None:
-        self.url = url.rstrip("/") + "/"
+        base = url.rstrip("/")
+        # The server's URL, also when given as its API's (as Octopus's .NET client takes it).
+        self.url = base.removesuffix("/api") + "/"
         self.tally = Tally()
         self._attempts = max(1, attempts)
         self._slots = asyncio.Semaphore(max(1, concurrency))
@@ -87,8 +94,10 @@ class OctopusClient:
         await self._http.aclose()
 
     async def get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        """The JSON of `GET path` (relative to the server's URL, or a link it gave)."""
-        target = urljoin(self.url, path.lstrip("/"))
+        """The JSON of `GET path`: relative to the server's URL, or a link it gave. As in
+        Octopus's .NET client, a link from `/` is from the host's root (a server in a virtual
+        directory writes its links with the directory), one from `~/` from the server's URL."""
+        target = self.url + path[2:] if path.startswith("~/") else urljoin(self.url, path)
         last = ""
         for attempt in range(self._attempts):
             if attempt:
@@ -124,12 +133,14 @@ class OctopusClient:
         if status in (401, 403):
             raise OctopusError(
                 f"{self.url} refused the API key (HTTP {status}); check the key, and that its "
-                "user may view the spaces, projects, deployments and tasks"
+                "user may view the spaces, projects, deployments and tasks",
+                status=status,
             )
         if status >= 400:
             raise OctopusError(
                 f"{self.url} answered GET {answer.request.url.path} with HTTP {status}: "
-                f"{_message(answer)}"
+                f"{_message(answer)}",
+                status=status,
             )
         try:
             return orjson.loads(answer.content)
@@ -205,6 +216,8 @@ def _retry_after(value: str | None) -> float | None:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # an asctime date, or `-0000`: both are UTC
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 

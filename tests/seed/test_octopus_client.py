@@ -95,13 +95,6 @@ async def test_a_very_long_retry_after_is_waited_only_up_to_the_cap() -> None:
     assert waits == [MAX_RETRY_AFTER_SECONDS]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="a Retry-After in asctime form (`Sun Nov  6 08:49:37 1994`, an HTTP-date RFC 9110 "
-    "says recipients must accept) has no zone: parsedate_to_datetime gives a naive datetime and "
-    "subtracting an aware one raises TypeError out of OctopusClient.get",
-)
 async def test_retry_after_in_asctime_form() -> None:
     later = time.asctime(time.gmtime(time.time() + 60))
     handler, _ = scripted(refused(503, **{"Retry-After": later}), ok())
@@ -295,13 +288,6 @@ async def test_pages_follow_the_next_link_as_given() -> None:
     assert seen == list(pages)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OctopusError,
-    reason="a server in a virtual directory (https://host/octopus) writes its links from the "
-    "host's root (/octopus/api/...), as Octopus.Client's DefaultLinkResolver reads them; get() "
-    "strips the leading / and joins the link to the server's URL, asking /octopus/octopus/api/...",
-)
 async def test_next_links_of_a_server_in_a_virtual_directory() -> None:
     first, second = "/octopus/api/Spaces-1/events?take=500", "/octopus/api/Spaces-1/events?skip=1"
     pages = {
@@ -319,3 +305,34 @@ async def test_next_links_of_a_server_in_a_virtual_directory() -> None:
         found = [page async for page in octopus.pages("api/Spaces-1/events")]
     assert found == [[{"Id": "Events-1"}], [{"Id": "Events-2"}]]
     assert seen == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("given", "asked"),
+    [
+        ("https://host.example/octopus/api", "/octopus/api/spaces/all"),
+        ("https://host.example/octopus/", "/octopus/api/spaces/all"),
+        ("https://host.example", "/api/spaces/all"),
+    ],
+)
+async def test_the_server_url_may_be_given_as_its_api_s(given: str, asked: str) -> None:
+    handler, seen = scripted(ok([]))
+    async with client(handler, Waits(), url=given) as octopus:
+        assert await octopus.all("api/spaces") == []
+    assert [request.url.raw_path.decode() for request in seen] == [asked]
+
+
+async def test_a_link_from_the_server_s_url_is_read_from_it() -> None:
+    handler, seen = scripted(ok())
+    async with client(handler, Waits(), url="https://host.example/octopus") as octopus:
+        assert await octopus.get("~/api") == OK
+    assert seen[0].url.raw_path == b"/octopus/api"
+
+
+async def test_a_refusal_carries_its_status() -> None:
+    handler, _ = scripted(refused(404))
+    async with client(handler, Waits()) as octopus:
+        with pytest.raises(OctopusError) as refusal:
+            await octopus.get("api/Spaces-1/insights/reports")
+    assert refusal.value.status == 404
+    assert "HTTP 404: busy" in str(refusal.value)

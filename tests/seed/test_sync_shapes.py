@@ -423,3 +423,16 @@ async def test_a_failing_first_call_leaves_the_store_as_it_was(
         for table in DATA_TABLES:
             count = await connection.execute(select(func.count()).select_from(table))
             assert count.scalar_one() == 0, table.name
+
+
+class OctopusWithoutInsights(FakeOctopus):
+    """A server before 2022.3 (or without the licence): its Insights routes are 404s."""
+
+    def routes(self) -> dict[str, Any]:
+        return {path: page for path, page in super().routes().items() if "insights" not in path}
+
+
+async def test_a_server_without_insights_is_synced_without_reports(engine: AsyncEngine) -> None:
+    summary = await sync(engine, OctopusWithoutInsights())
+    assert await stored(engine) == EXPECTED
+    assert summary.new["insights_report"] == 0
